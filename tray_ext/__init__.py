@@ -1,0 +1,1 @@
+"""tray-ext: manage end users' third-party authentications in Tray.io Embedded."""
