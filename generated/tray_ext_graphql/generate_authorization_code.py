@@ -1,0 +1,16 @@
+from pydantic import Field
+
+from .base_model import BaseModel
+
+
+class GenerateAuthorizationCode(BaseModel):
+    generate_authorization_code: "GenerateAuthorizationCodeGenerateAuthorizationCode" = Field(
+        alias="generateAuthorizationCode"
+    )
+
+
+class GenerateAuthorizationCodeGenerateAuthorizationCode(BaseModel):
+    authorization_code: str = Field(alias="authorizationCode", repr=False)
+
+
+GenerateAuthorizationCode.model_rebuild()

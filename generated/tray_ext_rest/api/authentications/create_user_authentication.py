@@ -1,0 +1,267 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_public_user_authentication import CreatePublicUserAuthentication
+from ...models.create_public_user_authentication_result import CreatePublicUserAuthenticationResult
+from ...models.forbidden import Forbidden
+from ...models.internal_error import InternalError
+from ...models.invalid_input import InvalidInput
+from ...models.limit_exceeded import LimitExceeded
+from ...models.resource_not_found import ResourceNotFound
+from ...models.unauthorized import Unauthorized
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CreatePublicUserAuthentication,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        # tray-ext: name the operation on the request, so transports and hooks know which call
+        # each HTTP request belongs to without parsing URLs.
+        # (endpoint.name is the operationId in snake case; the pipeline wants spec's camelCase.)
+        "extensions": {"tray_ext.operation": "createUserAuthentication", "tray_ext.api": "rest"},
+        "url": "/core/v1/authentications",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+    | None
+):
+    if response.status_code == 200:
+        response_200 = CreatePublicUserAuthenticationResult.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = InvalidInput.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Unauthorized.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Forbidden.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ResourceNotFound.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = LimitExceeded.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = InternalError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePublicUserAuthentication,
+) -> Response[
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+]:
+    """Create (import) an authentication
+
+     For importing existing auths. Use a user token so the auth belongs to that end user; with
+    the master token the auth lands in the partner's own Tray account. Tray only checks the input
+    schema: an invalid API key may still succeed. Non-billable.
+
+    Args:
+        body (CreatePublicUserAuthentication):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatePublicUserAuthenticationResult | Forbidden | InternalError | InvalidInput | LimitExceeded | ResourceNotFound | Unauthorized]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePublicUserAuthentication,
+) -> (
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+    | None
+):
+    """Create (import) an authentication
+
+     For importing existing auths. Use a user token so the auth belongs to that end user; with
+    the master token the auth lands in the partner's own Tray account. Tray only checks the input
+    schema: an invalid API key may still succeed. Non-billable.
+
+    Args:
+        body (CreatePublicUserAuthentication):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatePublicUserAuthenticationResult | Forbidden | InternalError | InvalidInput | LimitExceeded | ResourceNotFound | Unauthorized
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePublicUserAuthentication,
+) -> Response[
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+]:
+    """Create (import) an authentication
+
+     For importing existing auths. Use a user token so the auth belongs to that end user; with
+    the master token the auth lands in the partner's own Tray account. Tray only checks the input
+    schema: an invalid API key may still succeed. Non-billable.
+
+    Args:
+        body (CreatePublicUserAuthentication):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatePublicUserAuthenticationResult | Forbidden | InternalError | InvalidInput | LimitExceeded | ResourceNotFound | Unauthorized]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePublicUserAuthentication,
+) -> (
+    CreatePublicUserAuthenticationResult
+    | Forbidden
+    | InternalError
+    | InvalidInput
+    | LimitExceeded
+    | ResourceNotFound
+    | Unauthorized
+    | None
+):
+    """Create (import) an authentication
+
+     For importing existing auths. Use a user token so the auth belongs to that end user; with
+    the master token the auth lands in the partner's own Tray account. Tray only checks the input
+    schema: an invalid API key may still succeed. Non-billable.
+
+    Args:
+        body (CreatePublicUserAuthentication):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatePublicUserAuthenticationResult | Forbidden | InternalError | InvalidInput | LimitExceeded | ResourceNotFound | Unauthorized
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="UpdatePublicUserAuthenticationResult")
+
+
+@_attrs_define
+class UpdatePublicUserAuthenticationResult:
+    id: UUID
+    name: str
+    service_environment_id: str
+    scopes: list[str] | Unset = UNSET
+    """ OAuth scopes, e.g. ["chat:write", "channels:read"]; see Get service environments. """
+    on_prem_agent_group_id: UUID | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        name = self.name
+
+        service_environment_id = self.service_environment_id
+
+        scopes: list[str] | Unset = UNSET
+        if not isinstance(self.scopes, Unset):
+            scopes = self.scopes
+
+        on_prem_agent_group_id: str | Unset = UNSET
+        if not isinstance(self.on_prem_agent_group_id, Unset):
+            on_prem_agent_group_id = str(self.on_prem_agent_group_id)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "serviceEnvironmentId": service_environment_id,
+            }
+        )
+        if scopes is not UNSET:
+            field_dict["scopes"] = scopes
+        if on_prem_agent_group_id is not UNSET:
+            field_dict["onPremAgentGroupId"] = on_prem_agent_group_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        service_environment_id = d.pop("serviceEnvironmentId")
+
+        scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        _on_prem_agent_group_id = d.pop("onPremAgentGroupId", UNSET)
+        on_prem_agent_group_id: UUID | Unset
+        if isinstance(_on_prem_agent_group_id, Unset):
+            on_prem_agent_group_id = UNSET
+        else:
+            on_prem_agent_group_id = UUID(_on_prem_agent_group_id)
+
+        update_public_user_authentication_result = cls(
+            id=id,
+            name=name,
+            service_environment_id=service_environment_id,
+            scopes=scopes,
+            on_prem_agent_group_id=on_prem_agent_group_id,
+        )
+
+        update_public_user_authentication_result.additional_properties = d
+        return update_public_user_authentication_result
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,190 @@
+"""Regenerate generated/ from spec/ with the pinned generators, or check that it is up to date.
+
+    scripts/generate            rewrite generated/
+    scripts/generate --check    regenerate into a temporary folder; fail, naming the files, when
+                                generated/ differs (CI runs this)
+
+Three packages come out: tray_ext_rest (openapi-python-client: attrs models, sync and async
+functions per operation), tray_ext_graphql (ariadne-codegen, async client) and
+tray_ext_graphql_sync (ariadne-codegen, sync client; ariadne-codegen makes one kind per run).
+Everything they are made from lives in the repository: spec/, scripts/codegen/ (generator
+configuration, REST template overrides, the GraphQL base clients, Json scalar and repr plugin).
+The output is formatted by the pinned ruff, so two runs give identical bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CODEGEN = ROOT / "scripts" / "codegen"
+GENERATED = ROOT / "generated"
+PINNED = ("openapi-python-client", "ariadne-codegen", "ruff")
+README = """\
+# generated/ — do not edit
+
+Typed clients generated from `spec/` by `scripts/generate` (pinned generator versions in
+`pyproject.toml`). Change `spec/` or `scripts/codegen/`, then run `scripts/generate`;
+CI runs `scripts/generate --check` and fails when this folder differs from what `spec/` produces.
+
+- `tray_ext_rest/`: openapi-python-client, from `spec/openapi.yaml`
+- `tray_ext_graphql/`: ariadne-codegen async client, from `spec/schema.graphql` + `spec/operations/`
+- `tray_ext_graphql_sync/`: the same as a synchronous client
+"""
+
+
+def check_pins() -> None:
+    """Refuse to run with other generator versions than pyproject.toml pins: the output would
+    differ and --check would blame the spec."""
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"][
+        "dev"
+    ]
+    pins = dict(m.groups() for d in dev if (m := re.fullmatch(r"([\w-]+)==([\w.]+)", d)))
+    for name in PINNED:
+        installed = importlib.metadata.version(name)
+        if pins.get(name) != installed:
+            sys.exit(
+                f"scripts/generate: {name} {installed} is installed but pyproject.toml pins "
+                f"{pins.get(name)}; run `pip install -e '.[dev]'`"
+            )
+
+
+def run(*args: str | Path) -> None:
+    result = subprocess.run(
+        [str(a) for a in args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(f"scripts/generate: {' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}")
+
+
+def generate_rest(out: Path) -> None:
+    run(
+        sys.executable, "-m", "openapi_python_client", "generate",
+        "--path", ROOT / "spec" / "openapi.yaml",
+        "--config", CODEGEN / "openapi-python-client.yaml",
+        "--custom-template-path", CODEGEN / "rest_templates",
+        "--meta", "none",
+        "--output-path", out / "tray_ext_rest",
+    )  # fmt: skip
+
+
+def generate_graphql(out: Path, package: str, *, async_client: bool) -> None:
+    """Run ariadne-codegen in a child process with the shared settings plus this target's."""
+    settings = tomllib.loads((CODEGEN / "graphql.toml").read_text())
+    target = settings["tool"]["ariadne-codegen"]
+    base = "async_base_client" if async_client else "base_client"
+    target.update(
+        target_package_name=package,
+        target_package_path=str(out),
+        async_client=async_client,
+        base_client_name="TrayAsyncBaseClient" if async_client else "TrayBaseClient",
+        base_client_file_path=f"scripts/codegen/graphql/{base}.py",
+    )
+    config = out / f"{package}.toml"
+    config.write_text(_to_toml(settings))
+    env = {**os.environ, "PYTHONPATH": str(CODEGEN / "graphql")}
+    result = subprocess.run(
+        [sys.executable, "-m", "ariadne_codegen", "--config", str(config), "client"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    config.unlink()
+    if result.returncode != 0:
+        sys.exit(f"scripts/generate: ariadne-codegen ({package}) failed:\n{result.stderr}")
+
+
+def _to_toml(data: dict[str, object], prefix: str = "") -> str:
+    """Just enough TOML writing for the settings above (tomllib only reads)."""
+    lines, tables = [], []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            tables.append((f"{prefix}{_key(key)}", value))
+        elif isinstance(value, bool):
+            lines.append(f"{_key(key)} = {str(value).lower()}")
+        elif isinstance(value, list):
+            lines.append(f"{_key(key)} = [{', '.join(_quote(v) for v in value)}]")
+        else:
+            lines.append(f"{_key(key)} = {_quote(value)}")
+    text = "\n".join(lines) + "\n"
+    for name, table in tables:
+        body = _to_toml(table, prefix=f"{name}.")
+        text += f"\n[{name}]\n{body}" if any(not isinstance(v, dict) for v in table.values()) else body
+    return text
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_]+", key) else _quote(key)
+
+
+def _quote(value: object) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def generate_all(out: Path) -> None:
+    generate_rest(out)
+    generate_graphql(out, "tray_ext_graphql", async_client=True)
+    generate_graphql(out, "tray_ext_graphql_sync", async_client=False)
+    for package in ("tray_ext_rest", "tray_ext_graphql", "tray_ext_graphql_sync"):
+        (out / package / "py.typed").write_text("")
+    (out / "README.md").write_text(README)
+    ruff_config = CODEGEN / "ruff-generated.toml"
+    run(sys.executable, "-m", "ruff", "check", "--fix-only", "--quiet", "--config", ruff_config, out)
+    run(sys.executable, "-m", "ruff", "format", "--quiet", "--config", ruff_config, out)
+
+
+def files(tree: Path) -> set[str]:
+    return {
+        str(p.relative_to(tree))
+        for p in tree.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def differences(expected: Path, actual: Path) -> list[str]:
+    want, have = files(expected), files(actual)
+    changed = [
+        f"changed: {name}"
+        for name in sorted(want & have)
+        if not filecmp.cmp(expected / name, actual / name, shallow=False)
+    ]
+    return (
+        [f"missing: {name}" for name in sorted(want - have)]
+        + [f"extra:   {name}" for name in sorted(have - want)]
+        + changed
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail when generated/ is stale")
+    args = parser.parse_args()
+    check_pins()
+    with tempfile.TemporaryDirectory(prefix="tray-ext-generate-") as tmp:
+        out = Path(tmp) / "generated"
+        out.mkdir()
+        generate_all(out)
+        diff = differences(out, GENERATED)
+        if args.check:
+            if diff:
+                print("generated/ differs from what spec/ produces; run scripts/generate:")
+                print("\n".join(f"  {line}" for line in diff))
+                sys.exit(1)
+            print("generated/ is up to date with spec/")
+            return
+        if GENERATED.exists():
+            shutil.rmtree(GENERATED)
+        shutil.copytree(out, GENERATED)
+        print(f"generated/ rewritten ({len(diff)} file(s) changed)")
+
+
+if __name__ == "__main__":
+    main()
