@@ -1,3 +1,5 @@
+from typing import Optional
+
 from pydantic import Field
 
 from .base_model import BaseModel
@@ -11,6 +13,7 @@ class GenerateAuthorizationCode(BaseModel):
 
 class GenerateAuthorizationCodeGenerateAuthorizationCode(BaseModel):
     authorization_code: str = Field(alias="authorizationCode", repr=False)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId")
 
 
 GenerateAuthorizationCode.model_rebuild()

@@ -45,6 +45,14 @@ from .input_types import (
     UpgradeSolutionInstanceInput,
     UserSearchCriteria,
 )
+from .list_authentication_names import (
+    ListAuthenticationNames,
+    ListAuthenticationNamesViewer,
+    ListAuthenticationNamesViewerAuthentications,
+    ListAuthenticationNamesViewerAuthenticationsEdges,
+    ListAuthenticationNamesViewerAuthenticationsEdgesNode,
+    ListAuthenticationNamesViewerAuthenticationsEdgesNodeService,
+)
 from .list_authentications import (
     ListAuthentications,
     ListAuthenticationsViewer,
@@ -131,6 +139,12 @@ __all__ = [
     "GenerateAuthorizationCode",
     "GenerateAuthorizationCodeGenerateAuthorizationCode",
     "GenerateAuthorizationCodeInput",
+    "ListAuthenticationNames",
+    "ListAuthenticationNamesViewer",
+    "ListAuthenticationNamesViewerAuthentications",
+    "ListAuthenticationNamesViewerAuthenticationsEdges",
+    "ListAuthenticationNamesViewerAuthenticationsEdgesNode",
+    "ListAuthenticationNamesViewerAuthenticationsEdgesNodeService",
     "ListAuthentications",
     "ListAuthenticationsViewer",
     "ListAuthenticationsViewerAuthentications",

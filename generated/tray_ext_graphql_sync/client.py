@@ -16,6 +16,7 @@ from .input_types import (
     UserSearchCriteria,
 )
 from .json_scalar import serialize_json
+from .list_authentication_names import ListAuthenticationNames
 from .list_authentications import ListAuthentications
 from .list_solution_instances import ListSolutionInstances
 from .list_solutions import ListSolutions
@@ -73,6 +74,38 @@ class TrayGraphQLClient(TrayBaseClient):
         )
         data = self.get_data(response)
         return ListAuthentications.model_validate(data)
+
+    def list_authentication_names(self, **kwargs: Any) -> ListAuthenticationNames:
+        query = gql("""
+            query ListAuthenticationNames {
+              viewer {
+                authentications {
+                  edges {
+                    node {
+                      id
+                      name
+                      service {
+                        id
+                        name
+                        icon
+                        title
+                        version
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query,
+            operation_name="ListAuthenticationNames",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ListAuthenticationNames.model_validate(data)
 
     def create_user_authentication(
         self,
@@ -586,6 +619,7 @@ class TrayGraphQLClient(TrayBaseClient):
             mutation GenerateAuthorizationCode($userId: ID!) {
               generateAuthorizationCode(input: {userId: $userId}) {
                 authorizationCode
+                clientMutationId
               }
             }
             """)
