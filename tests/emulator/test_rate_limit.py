@@ -1,0 +1,87 @@
+"""Tray's rate limit: 30 requests/s per token with bursts to 50 (the fixture's default)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tray_ext.testing import ServedEmulator
+
+from .wire import Api
+
+
+def test_a_burst_of_100_gets_429s(api: Api) -> None:
+    statuses = [api.rest("GET", "/core/v1/connectors", api.master) for _ in range(100)]
+    codes = [r.status_code for r in statuses]
+    assert codes[:50] == [200] * 50
+    limited = [r for r in statuses if r.status_code == 429]
+    assert len(limited) >= 20
+    assert set(codes) == {200, 429}
+    for response in limited:
+        assert response.json() == {"message": "Rate limit exceeded", "code": "LimitExceeded"}
+        assert "retry-after" not in response.headers
+
+
+def test_buckets_are_per_token(api: Api) -> None:
+    _, token = api.user_with_token("own-bucket")
+    for _ in range(60):
+        api.rest("GET", "/core/v1/connectors", api.master)
+    assert api.rest("GET", "/core/v1/connectors", api.master).status_code == 429
+    assert api.rest("GET", "/core/v1/connectors", token).status_code == 200
+
+
+def test_call_connector_is_not_rate_limited(api: Api) -> None:
+    auth_id = api.create_sqs_auth(api.master)
+    body = {"operation": "receive_messages", "authId": auth_id, "input": {"queue_url": "q"}}
+    codes = {
+        api.rest(
+            "POST", "/core/v1/connectors/sqs/versions/2.3/call", api.master, json=body
+        ).status_code
+        for _ in range(80)
+    }
+    assert codes == {200}
+
+
+def test_a_paced_run_at_25_per_second_never_hits_the_limit(api: Api) -> None:
+    started = time.monotonic()
+    codes = []
+    for n in range(300):
+        delay = started + n / 25 - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        codes.append(api.rest("GET", "/core/v1/connectors", api.master).status_code)
+    assert codes == [200] * 300
+    assert time.monotonic() - started < 13
+
+
+def test_graphql_rate_limit_error_shape(api: Api) -> None:
+    bodies = []
+    for _ in range(70):
+        response = api.graphql_response(
+            "{ users(first: 1) { edges { cursor } } }", token=api.master
+        )
+        assert response.status_code == 200
+        bodies.append(response.json())
+    limited = [b for b in bodies if b.get("data") is None]
+    assert limited, "expected some GraphQL requests over the limit"
+    (error,) = limited[0]["errors"]
+    assert error["message"] == "Rate limit exceeded"
+    assert error["path"] == ["users"]
+    assert error["extensions"]["name"] == "PreconditionError"
+    assert error["extensions"]["code"] == "access_not_allowed"
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", error["extensions"]["time_thrown"]
+    )
+
+
+@pytest.mark.tray_emulator(rate_limit=None)
+def test_the_limit_can_be_switched_off(api: Api, tray_emulator: ServedEmulator) -> None:
+    assert all(
+        api.rest("GET", "/core/v1/connectors", api.master).status_code == 200 for _ in range(120)
+    )
+    tray_emulator.rate_limiter.configure(5.0, burst=5)
+    codes = [api.rest("GET", "/core/v1/connectors", api.master).status_code for _ in range(10)]
+    assert codes[:5] == [200] * 5
+    assert 429 in codes
