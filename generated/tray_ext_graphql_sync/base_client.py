@@ -6,7 +6,7 @@ HTTP request belongs to; and the fallback httpx client has an explicit timeout. 
 the generated package by scripts/generate; edit it here, never in generated/.
 """
 
-from typing import Any, Optional, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel as PydanticBaseModel
@@ -49,8 +49,8 @@ class TrayBaseClient:
     def __init__(
         self,
         url: str = "",
-        headers: Optional[dict[str, str]] = None,
-        http_client: Optional[HttpClient] = None,
+        headers: dict[str, str] | None = None,
+        http_client: HttpClient | None = None,
     ) -> None:
         self.url = url
         self.headers = headers
@@ -67,8 +67,8 @@ class TrayBaseClient:
     def execute(
         self,
         query: str,
-        operation_name: Optional[str] = None,
-        variables: Optional[dict[str, Any]] = None,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Response:
         processed_variables = (

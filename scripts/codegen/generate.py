@@ -64,7 +64,9 @@ def run(*args: str | Path) -> None:
         [str(a) for a in args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        sys.exit(f"scripts/generate: {' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}")
+        sys.exit(
+            f"scripts/generate: {' '.join(map(str, args))} failed:\n{result.stdout}{result.stderr}"
+        )
 
 
 def generate_rest(out: Path) -> None:
@@ -117,7 +119,9 @@ def _to_toml(data: dict[str, object], prefix: str = "") -> str:
     text = "\n".join(lines) + "\n"
     for name, table in tables:
         body = _to_toml(table, prefix=f"{name}.")
-        text += f"\n[{name}]\n{body}" if any(not isinstance(v, dict) for v in table.values()) else body
+        text += (
+            f"\n[{name}]\n{body}" if any(not isinstance(v, dict) for v in table.values()) else body
+        )
     return text
 
 
@@ -137,7 +141,9 @@ def generate_all(out: Path) -> None:
         (out / package / "py.typed").write_text("")
     (out / "README.md").write_text(README)
     ruff_config = CODEGEN / "ruff-generated.toml"
-    run(sys.executable, "-m", "ruff", "check", "--fix-only", "--quiet", "--config", ruff_config, out)
+    run(
+        sys.executable, "-m", "ruff", "check", "--fix-only", "--quiet", "--config", ruff_config, out
+    )
     run(sys.executable, "-m", "ruff", "format", "--quiet", "--config", ruff_config, out)
 
 

@@ -1,12 +1,13 @@
 """Base class of the generated asynchronous GraphQL client (tray-ext's custom base client).
 
-Derived from ariadne-codegen's own `async_base_client.py` (without the WebSocket subscription support Tray does not use), with two changes: every request carries
+Derived from ariadne-codegen's own `async_base_client.py` (less the WebSocket subscription
+support Tray does not use), with two changes: every request carries
 `extensions` naming its GraphQL operation, so the transport and hooks below it know which call an
 HTTP request belongs to; and the fallback httpx client has an explicit timeout. Copied verbatim into
 the generated package by scripts/generate; edit it here, never in generated/.
 """
 
-from typing import Any, Optional, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel as PydanticBaseModel
@@ -49,13 +50,15 @@ class TrayAsyncBaseClient:
     def __init__(
         self,
         url: str = "",
-        headers: Optional[dict[str, str]] = None,
-        http_client: Optional[HttpClient] = None,
+        headers: dict[str, str] | None = None,
+        http_client: HttpClient | None = None,
     ) -> None:
         self.url = url
         self.headers = headers
         self.http_client = (
-            http_client if http_client else httpx.AsyncClient(headers=headers, timeout=DEFAULT_TIMEOUT)
+            http_client
+            if http_client
+            else httpx.AsyncClient(headers=headers, timeout=DEFAULT_TIMEOUT)
         )
 
     async def __aenter__(self: Self) -> Self:
@@ -67,8 +70,8 @@ class TrayAsyncBaseClient:
     async def execute(
         self,
         query: str,
-        operation_name: Optional[str] = None,
-        variables: Optional[dict[str, Any]] = None,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Response:
         processed_variables = (

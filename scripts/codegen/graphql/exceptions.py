@@ -1,11 +1,12 @@
-"""GraphQL client errors, copied from ariadne-codegen 0.19.0 (client_generators/dependencies/exceptions.py).
+"""GraphQL client errors, copied from ariadne-codegen 0.19.0
+(client_generators/dependencies/exceptions.py).
 
 ariadne-codegen copies its own exceptions module only with its default base clients; tray-ext uses
 custom ones (scripts/codegen/graphql/*base_client.py), so scripts/generate includes this copy. The
 hand-written runtime maps these to tray_ext.errors and never shows their response bodies.
 """
 
-from typing import Any, Optional, Protocol, Union
+from typing import Any, Protocol
 
 
 class Response(Protocol):
@@ -37,10 +38,10 @@ class GraphQLClientGraphQLError(GraphQLClientError):
     def __init__(
         self,
         message: str,
-        locations: Optional[list[dict[str, int]]] = None,
-        path: Optional[list[str]] = None,
-        extensions: Optional[dict[str, object]] = None,
-        original: Optional[dict[str, object]] = None,
+        locations: list[dict[str, int]] | None = None,
+        path: list[str] | None = None,
+        extensions: dict[str, object] | None = None,
+        original: dict[str, object] | None = None,
     ):
         self.message = message
         self.locations = locations
@@ -66,7 +67,7 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
     def __init__(
         self,
         errors: list[GraphQLClientGraphQLError],
-        data: Optional[dict[str, Any]] = None,
+        data: dict[str, Any] | None = None,
     ):
         self.errors = errors
         self.data = data
@@ -76,7 +77,7 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
 
     @classmethod
     def from_errors_dicts(
-        cls, errors_dicts: list[dict[str, Any]], data: Optional[dict[str, Any]] = None
+        cls, errors_dicts: list[dict[str, Any]], data: dict[str, Any] | None = None
     ) -> "GraphQLClientGraphQLMultiError":
         return cls(
             errors=[GraphQLClientGraphQLError.from_dict(e) for e in errors_dicts],
@@ -84,8 +85,8 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
         )
 
 
-class GraphQLClientInvalidMessageFormat(GraphQLClientError):  # noqa: N818
-    def __init__(self, message: Union[str, bytes]) -> None:
+class GraphQLClientInvalidMessageFormat(GraphQLClientError):
+    def __init__(self, message: str | bytes) -> None:
         self.message = message
 
     def __str__(self) -> str:

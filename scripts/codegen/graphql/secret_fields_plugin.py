@@ -19,7 +19,9 @@ def _hide_from_repr(field: ast.AnnAssign) -> ast.AnnAssign:
     repr_false = ast.keyword(arg="repr", value=ast.Constant(value=False))
     value = field.value
     is_field_call = (
-        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "Field"
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "Field"
     )
     if is_field_call:
         assert isinstance(value, ast.Call)
@@ -62,5 +64,7 @@ def _ensure_field_import(module: ast.Module) -> ast.Module:
             if not any(alias.name == "Field" for alias in node.names):
                 node.names.append(ast.alias(name="Field"))
             return module
-    module.body.insert(0, ast.ImportFrom(module="pydantic", names=[ast.alias(name="Field")], level=0))
+    module.body.insert(
+        0, ast.ImportFrom(module="pydantic", names=[ast.alias(name="Field")], level=0)
+    )
     return module
