@@ -1,0 +1,479 @@
+"""The one seam every call goes through: an httpx transport around the real one.
+
+Why a transport (and not an httpx.Auth flow): both generated clients send through the client's
+own httpx client, so a transport sees every REST and GraphQL request, sync and async, with the
+operation in `request.extensions`. Unlike an Auth flow it also sees transport exceptions (to tell
+"never sent" from "may have reached Tray"), owns the final timeout of each attempt (to enforce the
+call's deadline), and can read the body of a 200 (GraphQL reports rate limiting inside one).
+
+    facade ──(CallFacts in a contextvar)──► generated client ──► httpx.Client
+        ──► PipelineTransport: hooks, token, rate limit, attempts, retries ──► real transport
+
+`_Engine` holds every decision and fires the hooks; it never waits. `PipelineTransport` and
+`AsyncPipelineTransport` are the two small loops that do the waiting (`clock.sleep` /
+`clock.asleep`) and the I/O (token minting, sending). Keep them in step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import httpx
+
+from tray_ext.backoff import parse_retry_after
+from tray_ext.calls import CURRENT_FACTS, Attempt, AttemptKind, Call, CallFacts
+from tray_ext.errors import (
+    ConfigurationError,
+    PluginError,
+    TrayConnectionError,
+    TrayError,
+    TrayTimeout,
+)
+from tray_ext.redaction import safe_headers, safe_url, scrub
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from tray_ext.config import ClientConfig
+    from tray_ext.tokens import AsyncTokenProvider, TokenProvider
+
+__all__ = ["GRAPHQL_QUERIES", "AsyncPipelineTransport", "PipelineTransport"]
+
+log = logging.getLogger("tray_ext.pipeline")
+
+GRAPHQL_QUERIES: Final = frozenset(
+    {
+        "ListAuthentications",
+        "ListAuthenticationNames",
+        "ListSolutions",
+        "ListSolutionInstances",
+        "ListUsers",
+    }
+)
+"""GraphQL operations that only read (safe to resend); every other operation is a mutation."""
+_IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_RATE_LIMIT_MESSAGE: Final = "rate limit exceeded"
+
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+_TIMEOUT_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout)
+_NEVER_RETRY_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+
+_NO_FACTS: Final = CallFacts()
+_FINAL_KINDS: Final = frozenset(
+    {AttemptKind.OK, AttemptKind.CLIENT_ERROR, AttemptKind.GRAPHQL_ERROR, AttemptKind.REFUSED}
+)
+_DONE: Final = "done"
+_RETRY: Final = "retry"
+_REAUTH: Final = "reauth"
+
+
+class _Engine:
+    """Every decision of the pipeline, and every hook call; no waiting, no network."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        assert config.hook is not None
+        self._hook = config.hook
+        # Hook callers looked up once: they stay valid as plugins come and go.
+        hook = config.hook
+        self._call_started = hook.tray_ext_call_started
+        self._rate_limit_delay = hook.tray_ext_rate_limit_delay
+        self._before_attempt = hook.tray_ext_before_attempt
+        self._attempt_finished = hook.tray_ext_attempt_finished
+        self._reauthenticate = hook.tray_ext_reauthenticate
+        self._retry_decision = hook.tray_ext_retry_decision
+        self._call_finished = hook.tray_ext_call_finished
+        self._clock = config.clock
+        self._deadline = config.deadline
+        self._origins = config.allowed_origins
+        timeout = config.timeout
+        self._timeouts = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        self._longest_timeout = max(v for v in self._timeouts.values() if v is not None)
+
+    # ---- hooks -----------------------------------------------------------------------------
+
+    def _fire(self, hook: pluggy.HookCaller, **kwargs: Any) -> Any:
+        try:
+            return hook(**kwargs)
+        except TrayError:
+            raise
+        except Exception as error:
+            failure = PluginError(
+                f"a plugin failed in {hook.name}: {type(error).__name__}: {scrub(str(error))}",
+                operation=kwargs["call"].operation if "call" in kwargs else None,
+            )
+        raise failure  # outside the handler, so the plugin's exception is not chained
+
+    # ---- one call --------------------------------------------------------------------------
+
+    def begin(self, request: httpx.Request) -> Call:
+        extensions = request.extensions
+        operation = extensions.get("tray_ext.operation") or "unknown"
+        api: Literal["rest", "graphql"] = (
+            "graphql" if extensions.get("tray_ext.api") == "graphql" else "rest"
+        )
+        given = CURRENT_FACTS.get()
+        facts = given if given is not None else _NO_FACTS  # a request made without the facade
+        if facts.idempotent is not None:
+            idempotent = facts.idempotent
+        elif api == "graphql":
+            idempotent = operation in GRAPHQL_QUERIES
+        else:
+            idempotent = request.method in _IDEMPOTENT_METHODS
+        now = self._clock.monotonic()
+        call = Call(
+            operation=operation,
+            api=api,
+            method=request.method,
+            actor=facts.actor,
+            user_id=facts.user_id,
+            auth_id=facts.auth_id,
+            environment_id=facts.environment_id,
+            solution_instance_id=facts.solution_instance_id,
+            idempotent=idempotent,
+            correlation_id=os.urandom(8).hex(),
+            started=now,
+            started_at=self._clock.time(),
+            deadline=now + (facts.deadline or self._deadline),
+            sensitive_keys=facts.sensitive_keys,
+        )
+        if given is not None:
+            given.call = call
+        url = request.url
+        if (url.scheme, url.host, url.port) not in self._origins:
+            error = ConfigurationError(
+                f"refusing to send a Tray token to {url.scheme}://{url.host}: it is not one of "
+                "this client's hosts",
+                operation=operation,
+            )
+            self.finish_with_error(call, None, error)
+            raise error
+        self._fire(self._call_started, call=call, request=request)
+        return call
+
+    def start_attempt(self, call: Call) -> float:
+        """Count the attempt; how long to wait for the rate limiter first."""
+        now = self._clock.monotonic()
+        if now >= call.deadline:
+            raise self._deadline_error(call, "the call's deadline passed")
+        call.attempts += 1
+        delay = self._fire(self._rate_limit_delay, call=call, now=now)
+        if not delay or delay <= 0:
+            return 0.0
+        if now + delay >= call.deadline:
+            raise self._deadline_error(call, "the deadline would pass waiting for the rate limiter")
+        return float(delay)
+
+    def prepare(self, call: Call, request: httpx.Request, token: str) -> None:
+        """Per-attempt timeouts within the deadline, plugin headers, then the token."""
+        remaining = call.deadline - self._clock.monotonic()
+        if remaining <= 0:
+            raise self._deadline_error(call, "the call's deadline passed")
+        if remaining < self._longest_timeout:
+            request.extensions["timeout"] = {
+                name: remaining if value is None else min(value, remaining)
+                for name, value in self._timeouts.items()
+            }
+        self._fire(self._before_attempt, call=call, request=request)
+        request.headers["Authorization"] = f"Bearer {token}"
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s attempt %d: %s %s headers=%s (actor=%s, correlation_id=%s)",
+                call.operation,
+                call.attempts,
+                request.method,
+                safe_url(request.url),
+                safe_headers(request.headers.items()),
+                call.actor,
+                call.correlation_id,
+            )
+
+    def classify_response(self, call: Call, response: httpx.Response) -> Attempt:
+        status = response.status_code
+        call.status = status
+        number = call.attempts
+        if status < 300:
+            if call.api == "graphql":
+                content = response.content
+                if b'"errors"' in content:
+                    errors = _graphql_errors(content)
+                    if errors:
+                        kind = (
+                            AttemptKind.RATE_LIMITED
+                            if any(_is_rate_limit(error) for error in errors)
+                            else AttemptKind.GRAPHQL_ERROR
+                        )
+                        return Attempt(
+                            number=number,
+                            kind=kind,
+                            status=status,
+                            response=response,
+                            graphql_errors=errors,
+                            retry_after=parse_retry_after(response.headers, self._clock.time())
+                            if kind == AttemptKind.RATE_LIMITED
+                            else None,
+                        )
+            return Attempt(number=number, kind=AttemptKind.OK, status=status, response=response)
+        if status == 429:
+            kind = AttemptKind.RATE_LIMITED
+        elif status in (401, 403):
+            kind = AttemptKind.AUTH_FAILED
+        elif status >= 500 or status == 408:
+            kind = AttemptKind.SERVER_ERROR
+        else:
+            kind = AttemptKind.CLIENT_ERROR
+        return Attempt(
+            number=number,
+            kind=kind,
+            status=status,
+            response=response,
+            retry_after=parse_retry_after(response.headers, self._clock.time())
+            if kind in (AttemptKind.RATE_LIMITED, AttemptKind.SERVER_ERROR)
+            else None,
+        )
+
+    def classify_error(self, call: Call, error: httpx.TransportError) -> Attempt:
+        if isinstance(error, _NOT_SENT_ERRORS):
+            kind, sent = AttemptKind.NOT_SENT, False
+        elif isinstance(error, _NEVER_RETRY_ERRORS):
+            kind, sent = AttemptKind.REFUSED, False
+        elif isinstance(error, _TIMEOUT_ERRORS):
+            kind, sent = AttemptKind.TIMEOUT, True
+        else:
+            kind, sent = AttemptKind.NETWORK_ERROR, True
+        return Attempt(number=call.attempts, kind=kind, error=error, sent=sent)
+
+    def after_attempt(self, call: Call, attempt: Attempt) -> tuple[str, float]:
+        """What next: done, retry after a delay, or mint a new user token and resend."""
+        kind = attempt.kind
+        final = kind in _FINAL_KINDS
+        if not final:
+            call.failures.append(kind)
+        self._fire(self._attempt_finished, call=call, attempt=attempt)
+        if final:
+            return _DONE, 0.0
+        if kind == AttemptKind.AUTH_FAILED:
+            if (
+                call.actor == "user"
+                and not call.reauthenticated
+                and self._fire(self._reauthenticate, call=call, attempt=attempt)
+            ):
+                call.reauthenticated = True
+                log.info(
+                    "%s: Tray refused user %s's token (%s); minting a new one and resending once "
+                    "(correlation_id=%s)",
+                    call.operation,
+                    call.user_id,
+                    attempt.status,
+                    call.correlation_id,
+                )
+                return _REAUTH, 0.0
+            return _DONE, 0.0
+        decision = self._fire(self._retry_decision, call=call, attempt=attempt)
+        if decision is None or not decision.retry:
+            return _DONE, 0.0
+        if self._clock.monotonic() + decision.delay >= call.deadline:
+            log.info(
+                "%s: not retrying (%s): the deadline would pass (correlation_id=%s)",
+                call.operation,
+                kind,
+                call.correlation_id,
+            )
+            return _DONE, 0.0
+        log.info(
+            "%s: attempt %d %s; retrying in %.3fs (%s, correlation_id=%s)",
+            call.operation,
+            call.attempts,
+            kind,
+            decision.delay,
+            decision.reason,
+            call.correlation_id,
+        )
+        return _RETRY, decision.delay
+
+    def finish(self, call: Call, attempt: Attempt) -> httpx.Response:
+        """The call is over: tell the plugins, then hand back the response or raise."""
+        call.outcome = attempt.kind
+        self._fire(self._call_finished, call=call, attempt=attempt)
+        if attempt.response is not None:
+            return attempt.response
+        raise self._transport_error(call, attempt)
+
+    def finish_with_error(self, call: Call, attempt: Attempt | None, error: BaseException) -> None:
+        """The call ended in an exception of our own (deadline, token mint, host check)."""
+        if call.outcome is not None:
+            return  # already finished (the error came out of finish())
+        if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "CancelledError":
+            kind = AttemptKind.CANCELLED
+        elif isinstance(error, TrayTimeout):
+            kind = AttemptKind.TIMEOUT
+        elif isinstance(error, ConfigurationError):
+            kind = AttemptKind.REFUSED
+        else:
+            kind = attempt.kind if attempt is not None else AttemptKind.REFUSED
+        call.outcome = kind
+        last = Attempt(
+            number=call.attempts,
+            kind=kind,
+            status=call.status,
+            error=error,
+            sent=attempt.sent if attempt is not None else False,
+        )
+        try:
+            self._call_finished(call=call, attempt=last)
+        except Exception as hook_error:  # the call's own error matters more
+            log.warning("a plugin failed in tray_ext_call_finished: %s", type(hook_error).__name__)
+
+    # ---- errors ----------------------------------------------------------------------------
+
+    def _deadline_error(self, call: Call, why: str) -> TrayTimeout:
+        return TrayTimeout(
+            f"{call.operation}: {why} ({self._deadline_budget(call):.1f}s allowed)",
+            operation=call.operation,
+            status=call.status,
+            attempts=call.attempts,
+            correlation_id=call.correlation_id,
+            sent=bool(call.failures) and call.failures[-1] != AttemptKind.NOT_SENT,
+        )
+
+    def _deadline_budget(self, call: Call) -> float:
+        return call.deadline - call.started
+
+    def _transport_error(self, call: Call, attempt: Attempt) -> TrayConnectionError:
+        error = attempt.error
+        name = type(error).__name__
+        if attempt.kind == AttemptKind.NOT_SENT:
+            message = f"{call.operation}: could not reach Tray ({name}); nothing was sent"
+        elif call.idempotent:
+            message = f"{call.operation}: the connection failed ({name})"
+        else:
+            message = (
+                f"{call.operation}: the connection failed ({name}) after the request may have "
+                f"reached Tray; it is not idempotent, so it was not resent. Check whether Tray "
+                f"acted before trying again"
+            )
+        cls = TrayTimeout if isinstance(error, httpx.TimeoutException) else TrayConnectionError
+        return cls(
+            message,
+            operation=call.operation,
+            attempts=call.attempts,
+            correlation_id=call.correlation_id,
+            sent=attempt.sent,
+        )
+
+
+def _graphql_errors(content: bytes) -> list[dict[str, Any]] | None:
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        return None
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not isinstance(errors, list):
+        return None
+    return [error for error in errors if isinstance(error, dict)] or None
+
+
+def _is_rate_limit(error: dict[str, Any]) -> bool:
+    message = error.get("message")
+    return isinstance(message, str) and _RATE_LIMIT_MESSAGE in message.lower()
+
+
+class PipelineTransport(httpx.BaseTransport):
+    """The pipeline for sync clients, around `inner` (httpx.HTTPTransport or an emulator's)."""
+
+    def __init__(
+        self, inner: httpx.BaseTransport, config: ClientConfig, tokens: TokenProvider
+    ) -> None:
+        self._inner = inner
+        self._engine = _Engine(config)
+        self._tokens = tokens
+        self._sleep = config.clock.sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        engine = self._engine
+        call = engine.begin(request)
+        attempt: Attempt | None = None
+        try:
+            token = self._tokens.token_for(call)
+            while True:
+                wait = engine.start_attempt(call)
+                if wait:
+                    self._sleep(wait)
+                engine.prepare(call, request, token)
+                try:
+                    response = self._inner.handle_request(request)
+                    response.read()
+                except httpx.TransportError as error:
+                    attempt = engine.classify_error(call, error)
+                else:
+                    attempt = engine.classify_response(call, response)
+                finally:
+                    del request.headers["Authorization"]  # the token lives only while sending
+                step, delay = engine.after_attempt(call, attempt)
+                if step == _DONE:
+                    break
+                if step == _REAUTH:
+                    token = self._tokens.replace_rejected(call, token)
+                elif delay:
+                    self._sleep(delay)
+            return engine.finish(call, attempt)
+        except BaseException as error:
+            engine.finish_with_error(call, attempt, error)
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncPipelineTransport(httpx.AsyncBaseTransport):
+    """The pipeline for async clients; the same steps as PipelineTransport, awaiting instead."""
+
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, config: ClientConfig, tokens: AsyncTokenProvider
+    ) -> None:
+        self._inner = inner
+        self._engine = _Engine(config)
+        self._tokens = tokens
+        self._sleep = config.clock.asleep
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        engine = self._engine
+        call = engine.begin(request)
+        attempt: Attempt | None = None
+        try:
+            token = await self._tokens.token_for(call)
+            while True:
+                wait = engine.start_attempt(call)
+                if wait:
+                    await self._sleep(wait)
+                engine.prepare(call, request, token)
+                try:
+                    response = await self._inner.handle_async_request(request)
+                    await response.aread()
+                except httpx.TransportError as error:
+                    attempt = engine.classify_error(call, error)
+                else:
+                    attempt = engine.classify_response(call, response)
+                finally:
+                    del request.headers["Authorization"]  # the token lives only while sending
+                step, delay = engine.after_attempt(call, attempt)
+                if step == _DONE:
+                    break
+                if step == _REAUTH:
+                    token = await self._tokens.replace_rejected(call, token)
+                elif delay:
+                    await self._sleep(delay)
+            return engine.finish(call, attempt)
+        except BaseException as error:
+            engine.finish_with_error(call, attempt, error)
+            raise
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -1,0 +1,210 @@
+"""Building a client's PluginManager: built-ins, entry points, explicit plugins, then validation.
+
+Why a subclass: pluggy only sees functions carrying the `@hookimpl` marker, so a misspelt
+*unmarked* `tray_ext_call_finishd` would be silently ignored. Here every attribute named
+`tray_ext_*` counts as a hook implementation, and `check_pending()` turns any that matches no
+specification into a PluginError when the client is built — with a "did you mean" suggestion.
+
+Order: built-ins first, then entry-point plugins, then `plugins=` — pluggy calls the most recently
+registered first, so a team's plugin answers a first-result hook (a retry decision, the token
+cache) before the built-in does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import os
+from collections.abc import Callable, Iterable, Mapping
+from types import FunctionType, MethodType
+from typing import Any
+
+import attrs
+import pluggy
+
+from tray_ext import hookspecs
+from tray_ext.config import ClientConfig
+from tray_ext.errors import PluginError
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "TrayPluginManager",
+    "build_plugin_manager",
+]
+
+ENTRY_POINT_GROUP = "tray_ext"
+DISABLE_ENTRY_POINTS_ENV = "TRAY_EXT_DISABLE_PLUGIN_AUTOLOAD"
+
+
+def _redaction() -> object:
+    from tray_ext.plugins.redaction import RedactionPlugin
+
+    return RedactionPlugin()
+
+
+def _token_refresh() -> object:
+    from tray_ext.plugins.token_refresh import TokenRefreshPlugin
+
+    return TokenRefreshPlugin()
+
+
+def _audit() -> object:
+    from tray_ext.plugins.audit import AuditPlugin
+
+    return AuditPlugin()
+
+
+def _retries() -> object:
+    from tray_ext.plugins.retries import RetryPlugin
+
+    return RetryPlugin()
+
+
+def _rate_limit() -> object:
+    from tray_ext.plugins.rate_limit import RateLimitPlugin
+
+    return RateLimitPlugin()
+
+
+def _tracing() -> object:
+    from tray_ext.plugins.tracing import TracingPlugin
+
+    return TracingPlugin()
+
+
+BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
+    "redaction": _redaction,
+    "token_refresh": _token_refresh,
+    "audit": _audit,
+    "retries": _retries,
+    "rate_limit": _rate_limit,
+    "tracing": _tracing,
+}
+"""Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
+`Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`."""
+
+_HOOK_PREFIX = "tray_ext_"
+_DEFAULT_OPTS: pluggy.HookimplOpts = {
+    "wrapper": False,
+    "hookwrapper": False,
+    "optionalhook": False,
+    "tryfirst": False,
+    "trylast": False,
+    "specname": None,
+}
+
+
+class TrayPluginManager(pluggy.PluginManager):
+    """A PluginManager for project `tray_ext` that also treats unmarked `tray_ext_*` functions as
+    hook implementations, so none is silently ignored."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT)
+        self.add_hookspecs(hookspecs)
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None or not name.startswith(_HOOK_PREFIX):
+            return opts
+        try:
+            attribute = inspect.getattr_static(plugin, name)
+        except AttributeError:
+            return None
+        if isinstance(attribute, FunctionType | MethodType | staticmethod | classmethod):
+            return dict(_DEFAULT_OPTS)  # type: ignore[return-value]
+        return None
+
+    def spec_names(self) -> list[str]:
+        return sorted(
+            name
+            for name in dir(self.hook)
+            if name.startswith(_HOOK_PREFIX) and getattr(self.hook, name).has_spec()
+        )
+
+
+def _plugin_error(error: pluggy.PluginValidationError, manager: TrayPluginManager) -> PluginError:
+    name = manager.get_name(error.plugin) or repr(error.plugin)
+    message = f"plugin {name!r} does not fit the tray_ext hooks: {error}"
+    for word in str(error).replace("'", " ").split():
+        if word.startswith(_HOOK_PREFIX):
+            close = difflib.get_close_matches(word, manager.spec_names(), n=1)
+            if close and close[0] != word:
+                message += f" (did you mean {close[0]!r}?)"
+            break
+    return PluginError(message)
+
+
+def _register(manager: TrayPluginManager, plugin: object, name: str | None = None) -> None:
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:
+        raise _plugin_error(error, manager) from None
+    except ValueError as error:
+        raise PluginError(f"cannot register plugin {name or plugin!r}: {error}") from None
+
+
+def _entry_point_plugins() -> Iterable[tuple[str, object]]:
+    import importlib.metadata  # when a client is built, not when tray_ext is imported
+
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded: Any = entry_point.load()
+        except Exception as error:
+            raise PluginError(
+                f"the {ENTRY_POINT_GROUP!r} entry point {entry_point.name!r} "
+                f"({entry_point.value}) failed to load: {type(error).__name__}: {error}"
+            ) from None
+        yield entry_point.name, loaded() if inspect.isclass(loaded) else loaded
+
+
+def build_plugin_manager(
+    config: ClientConfig,
+    *,
+    plugins: Iterable[object] = (),
+    builtins: Mapping[str, object | None] | None = None,
+    load_entry_points: bool = True,
+) -> tuple[TrayPluginManager, ClientConfig]:
+    """A validated, configured PluginManager, and the config carrying its hook relay."""
+    manager = TrayPluginManager()
+    overrides = dict(builtins or {})
+    unknown = set(overrides) - set(BUILTIN_PLUGINS)
+    if unknown:
+        raise PluginError(
+            f"unknown built-in plugin(s) {sorted(unknown)}: the built-ins are "
+            f"{sorted(BUILTIN_PLUGINS)}"
+        )
+    for name, factory in BUILTIN_PLUGINS.items():
+        if name in overrides:
+            plugin = overrides[name]
+            if plugin is None:
+                continue
+        elif name == "tracing" and not config.tracing:
+            continue
+        else:
+            plugin = factory()
+        _register(manager, plugin, name=f"tray_ext.{name}")
+
+    if load_entry_points and not os.environ.get(DISABLE_ENTRY_POINTS_ENV):
+        for name, plugin in _entry_point_plugins():
+            _register(manager, plugin, name=name)
+    for plugin in plugins:
+        _register(manager, plugin)
+
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise _plugin_error(error, manager) from None
+
+    config = attrs.evolve(config, hook=manager.hook)
+    try:
+        manager.hook.tray_ext_configure.call_historic(kwargs={"config": config})
+    except PluginError:
+        raise
+    except Exception as error:
+        failure = PluginError(
+            f"a plugin failed in tray_ext_configure: {type(error).__name__}: {error}"
+        )
+    else:
+        return manager, config
+    raise failure
