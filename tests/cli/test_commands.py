@@ -1,0 +1,288 @@
+"""Every `tray-ext` command against the emulator served on 127.0.0.1 (real HTTP).
+
+Commands run in-process through `tray_ext.cli.app.run` (the console script's body, with its
+error handling), with the connection taken from the environment like a user's shell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tray_ext.cli.app import run
+
+pytestmark = pytest.mark.tray_emulator(rate_limit=None)
+
+SECRET = "FAKE-cli-secret-7f3a9c1e5b"
+
+
+@pytest.fixture
+def env(tray_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    for name in ("TRAY_REGION", "TRAY_DIALOG_URL", "TRAY_MASTER_TOKEN_FILE", "TRAY_EMBEDDED_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRAY_API_URL", tray_emulator.api_url)
+    monkeypatch.setenv("TRAY_GRAPHQL_URL", tray_emulator.graphql_url)
+    monkeypatch.setenv("TRAY_DIALOG_URL", tray_emulator.dialog_url)
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", tray_emulator.master_token)
+    return tray_emulator
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    code, out, err = cli(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def make_user(capsys: pytest.CaptureFixture[str], external_id: str = "cust-1") -> str:
+    user = cli_json(capsys, "users", "create", "Customer One", external_id)
+    assert user["external_user_id"] == external_id
+    return str(user["id"])
+
+
+def test_connectors_and_environments(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    connectors = cli_json(capsys, "connectors")
+    slack = [c for c in connectors if c["name"] == "slack"]
+    assert {c["version"] for c in slack} == {"9.0", "9.1"}
+    assert slack[0]["service_name"] == "slack"
+    assert slack[0]["service_version"] == 4
+    envs = cli_json(capsys, "environments", "mailchimp", "3")
+    assert [e["title"] for e in envs] == ["Production", "mailchimp acme oauth"]
+    assert "access_token" in envs[0]["credentials"]
+    code, out, _ = cli(capsys, "environments", "slack", "4")
+    assert code == 0
+    assert "Production" in out
+    code, _, err = cli(capsys, "environments", "nope", "1")
+    assert code == 1
+    assert err.startswith("error: NotFound")
+
+
+def test_users_create_find_list_delete(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    user_id = make_user(capsys)
+    assert cli_json(capsys, "users", "find", "cust-1")["id"] == user_id
+    listed = cli_json(capsys, "users", "list")
+    assert [u["id"] for u in listed] == [user_id]
+    code, _out, err = cli(capsys, "users", "find", "nobody")
+    assert code == 3
+    assert err.strip() == "error: no user has this external user id"
+    code, _, err = cli(capsys, "users", "delete", user_id)
+    assert code == 1  # not a terminal and no --yes: refused
+    assert "--yes" in err
+    assert cli_json(capsys, "users", "delete", user_id, "--yes") == {"deleted": user_id}
+    assert cli_json(capsys, "users", "list") == []
+
+
+def test_auths_lifecycle_and_masking(
+    env: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_id = make_user(capsys)
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps({"access_token": SECRET, "expires_in": 3600}))
+    created = cli_json(
+        capsys,
+        "auths", "create", "--user", user_id, "--name", "Slack of one",
+        "--service", "slack", "--service-version", "4",
+        "--credentials-file", str(creds), "--scope", "chat:write:bot",
+    )  # fmt: skip
+    auth_id = created["id"]
+    monkeypatch.setenv("MC_TOKEN", SECRET + "-mc")
+    code, _, err = cli(
+        capsys,
+        "auths", "create", "--user", user_id, "--name", "Mailchimp of one",
+        "--service", "mailchimp", "--service-version", "3",
+        "--credential", "access_token=env:MC_TOKEN", "--credential", "dc=env:MC_DC",
+    )  # fmt: skip
+    assert code == 1
+    assert "environment variable is not set" in err
+    monkeypatch.setenv("MC_DC", "us21")
+    second = cli_json(
+        capsys,
+        "auths", "create", "--user", user_id, "--name", "Mailchimp of one",
+        "--service", "mailchimp", "--service-version", "3", "--environment", "mailchimp acme oauth",
+        "--credential", "access_token=env:MC_TOKEN", "--credential", "dc=env:MC_DC",
+        "--api", "graphql",
+    )  # fmt: skip
+    listed = cli_json(capsys, "auths", "list", "--user", user_id)
+    assert {a["id"] for a in listed} == {auth_id, second["id"]}
+    assert {a["environment_title"] for a in listed} == {"Production", "mailchimp acme oauth"}
+
+    got = cli_json(capsys, "auths", "get", auth_id, "--user", user_id)
+    assert got["scopes"] == ["chat:write:bot"]
+    code, out, _ = cli(capsys, "auths", "full", auth_id, "--user", user_id)
+    assert code == 0
+    assert SECRET not in out
+    assert "access_token" in out
+    masked = cli_json(capsys, "auths", "full", auth_id, "--user", user_id)
+    assert masked["credentials"] == {"access_token": "***", "expires_in": "***"}
+    shown = cli_json(capsys, "auths", "full", auth_id, "--user", user_id, "--show-secrets")
+    assert shown["credentials"]["access_token"] == SECRET
+
+    creds.write_text(json.dumps({"access_token": SECRET + "-v2"}))
+    updated = cli_json(
+        capsys,
+        "auths", "update", auth_id, "--user", user_id, "--name", "Renamed",
+        "--credentials-file", str(creds), "--scope", "channels:read",
+    )  # fmt: skip
+    assert updated["name"] == "Renamed"
+    assert updated["scopes"] == ["channels:read"]
+    assert cli_json(capsys, "auths", "delete", auth_id, "--user", user_id, "--yes") == {
+        "deleted": auth_id
+    }
+    code, out, err = cli(capsys, "auths", "get", auth_id, "--user", user_id)
+    assert code == 1
+    assert err.startswith("error: NotFound")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_literal_secrets_on_the_command_line_are_refused(
+    env: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user_id = make_user(capsys)
+    code, out, err = cli(
+        capsys,
+        "auths", "create", "--user", user_id, "--name", "x", "--service", "slack",
+        "--service-version", "4", "--credential", f"access_token={SECRET}",
+    )  # fmt: skip
+    assert code == 1
+    assert "by reference" in err
+    assert SECRET not in out + err
+
+
+def test_invalid_auth_is_refused_before_the_wire(
+    env: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    user_id = make_user(capsys)
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps({"access_token": 12345678, "unknown": SECRET}))
+    code, out, err = cli(
+        capsys,
+        "auths", "create", "--user", user_id, "--name", "x", "--service", "sqs",
+        "--service-version", "2", "--credentials-file", str(creds),
+    )  # fmt: skip
+    assert code == 2
+    assert err.count("\n") == 1  # one line
+    assert "credentials.region: is required" in err
+    assert SECRET not in out + err
+    assert cli_json(capsys, "auths", "list", "--user", user_id) == []
+
+
+def test_token_is_never_an_argument(
+    env: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = env.master_token
+    code, out, err = cli(capsys, "--master-token", token, "connectors")
+    assert code == 2
+    assert "No such option" in err
+    assert token not in out + err
+    code, out, err = cli(capsys, "connectors", token)
+    assert code == 2
+    assert "never accepted as arguments" in err
+    assert token not in out + err
+    code, out, err = cli(capsys, "connectors", "--token", token)
+    assert code == 2
+    assert token not in out + err
+
+    monkeypatch.delenv("TRAY_MASTER_TOKEN")
+    code, _, err = cli(capsys, "connectors")
+    assert code == 2
+    assert "TRAY_MASTER_TOKEN" in err
+    token_file = tmp_path / "token"
+    token_file.write_text(token + "\n")
+    code, out, _ = cli(capsys, "--master-token-file", str(token_file), "connectors", "--json")
+    assert code == 0
+    assert json.loads(out)
+    token_file.write_text("")
+    code, _, err = cli(capsys, "--master-token-file", str(token_file), "connectors")
+    assert code == 1
+    assert "empty" in err
+
+
+def test_errors_are_one_line_unless_verbose(
+    env: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", "not-the-token-0123456789")
+    code, out, err = cli(capsys, "connectors")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: Unauthorized")
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert "not-the-token-0123456789" not in err
+    code, _, err = cli(capsys, "--verbose", "connectors")
+    assert code == 1
+    assert "Traceback" in err
+    assert "not-the-token-0123456789" not in err
+    code, _, err = cli(capsys, "environments", "slack", "four")
+    assert code == 2
+    assert "Traceback" not in err
+    code, _, err = cli(capsys, "--region", "mars", "connectors")
+    assert code == 2
+    assert err.startswith("error: unknown region")
+
+
+def test_dialog_url_opens_once_with_its_scopes(
+    env: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user_id = make_user(capsys)
+    scopes = ["chat:write:bot", "channels:read", "users:read"]
+    args = ["dialog-url", "--user", user_id, "--embedded-id", env.embedded_id]
+    args += ["--service", "slack", "--service-version", "4"]
+    for scope in scopes:
+        args += ["--scope", scope]
+    url = cli_json(capsys, *args)["url"]
+    assert url.startswith(f"{env.dialog_url}/external/auth/create/{env.embedded_id}?code=")
+    # Each scope is its own scopes[]= parameter, percent-encoded.
+    assert re.findall(r"scopes\[\]=([^&]+)", url) == [s.replace(":", "%3A") for s in scopes]
+
+    with httpx.Client() as http:
+        page = http.get(url)
+        assert page.status_code == 200
+        assert 'id="tray-auth-form"' in page.text
+        session = re.search(r'name="tray-session" value="([^"]+)"', page.text)
+        assert session is not None
+        consent = http.post(
+            url.split("?")[0],
+            data={
+                "tray-session": session.group(1),
+                "tray-step": "form",
+                "tray-auth-name": "Slack via dialog",
+                "tray-action": "submit",
+            },
+        )
+        assert consent.status_code == 200
+        assert re.findall(r'data-scope="([^"]+)"', consent.text) == scopes
+        again = http.get(url)  # the code was single use
+        assert "tray.authPopup.error" in again.text
+        assert 'id="tray-auth-form"' not in again.text
+
+
+def test_dialog_url_other_kinds(env: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    user_id = make_user(capsys)
+    base = ["dialog-url", "--user", user_id, "--embedded-id", "acme"]
+    edit = cli_json(capsys, *base, "--edit", "auth-123")["url"]
+    assert "/external/auth/edit/acme/auth-123?code=" in edit
+    slot = cli_json(capsys, *base, "--instance", "inst-1", "--slot", "external_slack")["url"]
+    assert "/external/auth/create/acme/inst-1/external_slack?code=" in slot
+    wizard = cli_json(capsys, *base, "--instance", "inst-1", "--wizard")["url"]
+    assert "/external/solutions/acme/configure/inst-1?code=" in wizard
+    white = cli_json(
+        capsys, *base, "--service", "twilio", "--service-version", "1", "--domain",
+        "https://auth.example.com",
+    )["url"]  # fmt: skip
+    assert white.startswith("https://auth.example.com/external/auth/create/acme?code=")
+    code, _, err = cli(capsys, *base, "--edit", "a", "--wizard", "--instance", "i")
+    assert code == 2
+    assert "at most one" in err
+    code, _, err = cli(capsys, *base)
+    assert code == 2
+    assert "--service" in err

@@ -1,0 +1,680 @@
+"""The `tray-ext` commands (typer). Each command imports what it needs when it runs.
+
+Conventions for every command:
+
+* connection options (`--region`, `--api-url`, `--graphql-url`, `--dialog-url`) come before the
+  command and default to the runtime's environment variables;
+* the master token comes from `TRAY_MASTER_TOKEN` or `--master-token-file`, never from an
+  argument (so it is not in shell history or `ps`);
+* `--json` prints machine-readable output on stdout;
+* errors print one line (`error: ...`; the detail with `--verbose`) and exit non-zero; a
+  traceback only appears with `--verbose`.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tray_ext.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from tray_ext.cli.runtime import Connection
+
+HELP = """Manage end users' third-party authentications in Tray.io Embedded, safely and in bulk.
+
+The master token is read from TRAY_MASTER_TOKEN or --master-token-file, never from an argument.
+Start with `tray-ext demo` (a local emulator; no credentials, no network)."""
+
+IMPORT_HELP = """Import existing auths from a CSV or JSON Lines file, exactly once.
+
+First a plan: services, environments, users and solutions are resolved once, every row is
+validated against its environment's schemas and scopes, and ALL problems are listed (line, field,
+rule - never a value). If any row is invalid nothing is written, unless --skip-invalid is given:
+then the valid rows are imported and the invalid ones are marked `invalid` in the report.
+--dry-run stops after the plan.
+
+Then the rows are imported with --concurrency workers under the client-side rate limit. A
+journal (SQLite, next to the report) records every step, so an interrupted run (Ctrl-C, crash,
+kill -9, lost network) resumes with the SAME command: done rows are skipped and a create that
+may have reached Tray is looked up by name before any retry. Exit status: 0 ok, 1 some rows
+failed, 2 the plan rejected the file, 130 interrupted.
+
+\b
+Columns (CSV) / keys (JSON Lines), one auth per row:
+  external_user_id   required; your id for the end user
+  user_name          creates the Tray user when no user has the external id
+  service + service_version          e.g. slack, 4 (see `tray-ext connectors`)
+  or connector + connector_version   e.g. slack, 9.1
+  environment        title or id (default Production)
+  auth_name          required; unique per user and environment
+  credentials        JSON object, and/or one column per field: credentials.access_token
+  user_data          JSON object, and/or user_data.FIELD columns
+  scopes             space-separated (CSV) or a JSON array
+  api                rest (default) or graphql
+  solution_id, auth_slot, instance_name, config / config.SLOT   create and enable an instance
+Any credentials/user_data value may be env:NAME or file:PATH (relative to the input file);
+raw:TEXT keeps TEXT literally."""
+
+
+@dataclass
+class Settings:
+    region: str | None = None
+    api_url: str | None = None
+    graphql_url: str | None = None
+    dialog_url: str | None = None
+    master_token_file: Path | None = None
+    verbose: bool = False
+
+    def connection(self) -> Connection:
+        from tray_ext.cli.runtime import Connection
+
+        return Connection(
+            region=self.region,
+            api_url=self.api_url,
+            graphql_url=self.graphql_url,
+            dialog_url=self.dialog_url,
+            master_token_file=self.master_token_file,
+        )
+
+
+SETTINGS = Settings()
+ARGV: list[str] = []  # the arguments of this run, for "resume with the same command" hints
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+users_app = typer.Typer(help="End users (Tray external users).", no_args_is_help=True)
+auths_app = typer.Typer(
+    help="One end user's authentications (acting as --user USER_ID).", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+app.add_typer(auths_app, name="auths")
+
+
+@app.callback()
+def _root(
+    region: Annotated[
+        str | None, typer.Option(envvar="TRAY_REGION", help="us, eu1 or ap1.")
+    ] = None,
+    api_url: Annotated[
+        str | None, typer.Option(envvar="TRAY_API_URL", help="REST base URL (e.g. an emulator).")
+    ] = None,
+    graphql_url: Annotated[
+        str | None, typer.Option(envvar="TRAY_GRAPHQL_URL", help="GraphQL endpoint URL.")
+    ] = None,
+    dialog_url: Annotated[
+        str | None, typer.Option(envvar="TRAY_DIALOG_URL", help="Hosted dialogs base URL.")
+    ] = None,
+    master_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="TRAY_MASTER_TOKEN_FILE",
+            help="Read the master token from this file (else TRAY_MASTER_TOKEN).",
+            dir_okay=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Full error details and tracebacks.")
+    ] = False,
+) -> None:
+    SETTINGS.region = region
+    SETTINGS.api_url = api_url
+    SETTINGS.graphql_url = graphql_url
+    SETTINGS.dialog_url = dialog_url
+    SETTINGS.master_token_file = master_token_file
+    SETTINGS.verbose = verbose
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+UserOpt = Annotated[str, typer.Option("--user", "-u", help="The Tray user id to act as.")]
+
+
+# --------------------------------------------------------------------------------- catalogue
+@app.command()
+def connectors(as_json: JsonFlag = False) -> None:
+    """List connectors and the service (name, integer version, id) each belongs to."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        rows = runtime.list_connectors(tray)
+    output.table(
+        rows,
+        ["name", "version", "title", "service_name", "service_version", "service_id"],
+        as_json=as_json,
+        title="Connectors",
+    )
+
+
+@app.command()
+def environments(
+    service: Annotated[str, typer.Argument(help="Service name, e.g. slack.")],
+    version: Annotated[int, typer.Argument(help="Integer service version, e.g. 4.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """List a service's environments with their credential fields and scopes."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        rows = runtime.list_environments(tray, service, version)
+    output.table(
+        rows,
+        ["id", "title", "authentication_type", "credentials", "user_data", "scopes"],
+        as_json=as_json,
+        title=f"Environments of {service} v{version}",
+    )
+
+
+# --------------------------------------------------------------------------------- users
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Argument(help="Display name.")],
+    external_user_id: Annotated[str, typer.Argument(help="Your id for the end user.")],
+    test_user: Annotated[
+        bool | None,
+        typer.Option("--test-user/--billable", help="Mark as a (non-billable) test user."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an end user."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        user = runtime.create_user(tray, name, external_user_id, test_user)
+    output.record(user, as_json=as_json, title="Created user")
+
+
+@users_app.command("find")
+def users_find(
+    external_user_id: Annotated[str, typer.Argument(help="Your id for the end user.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Find an end user by external user id (exit status 3 when there is none)."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        user = runtime.find_user(tray, external_user_id)
+    if user is None:
+        if as_json:
+            output.print_json(None)
+        raise CliError("no user has this external user id", exit_code=3)
+    output.record(user, as_json=as_json, title="User")
+
+
+@users_app.command("list")
+def users_list(
+    page_size: Annotated[int, typer.Option(min=1, max=100, help="Users per request.")] = 100,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List end users."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        rows = runtime.list_users(tray, page_size=page_size, limit=limit)
+    output.table(
+        rows, ["id", "name", "external_user_id", "is_test_user"], as_json=as_json, title="Users"
+    )
+
+
+@users_app.command("delete")
+def users_delete(
+    user_id: Annotated[str, typer.Argument(help="The Tray user id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Delete an end user (Tray also deletes their solution instances)."""
+    from tray_ext.cli import output, runtime
+
+    if not yes and not _confirm("Delete this user and their solution instances?"):
+        raise CliError("not confirmed (pass --yes)", exit_code=1)
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        runtime.delete_user(tray, user_id)
+    output.done({"deleted": user_id}, as_json=as_json, message=f"deleted user {user_id}")
+
+
+# --------------------------------------------------------------------------------- auths
+@auths_app.command("list")
+def auths_list(user: UserOpt, as_json: JsonFlag = False) -> None:
+    """List the user's authentications."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        rows = runtime.list_auths(tray, user)
+    output.table(
+        rows,
+        ["id", "name", "service_name", "service_version", "environment_id", "environment_title"],
+        as_json=as_json,
+        title="Authentications",
+    )
+
+
+@auths_app.command("get")
+def auths_get(
+    auth_id: Annotated[str, typer.Argument(help="The auth id.")],
+    user: UserOpt,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show an auth's metadata (never its credentials)."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        record = runtime.get_auth(tray, user, auth_id)
+    output.record(record, as_json=as_json, title="Authentication")
+
+
+@auths_app.command("full")
+def auths_full(
+    auth_id: Annotated[str, typer.Argument(help="The auth id.")],
+    user: UserOpt,
+    show_secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Print credential and user data values.")
+    ] = False,
+    force_refresh: Annotated[
+        bool, typer.Option("--force-refresh", help="Ask Tray to refresh expired credentials.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show an auth with its credentials and user data, values masked unless --show-secrets."""
+    from tray_ext.cli import output, runtime
+
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        record = runtime.full_auth(
+            tray, user, auth_id, show_secrets=show_secrets, force_refresh=force_refresh
+        )
+    output.record(record, as_json=as_json, title="Authentication (full)")
+
+
+CredentialsFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="JSON object of credentials ('-' for stdin); values may be env:NAME or file:PATH.",
+        dir_okay=False,
+        allow_dash=True,
+    ),
+]
+CredentialOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--credential",
+        help="FIELD=env:NAME or FIELD=file:PATH (literal secrets are refused). Repeatable.",
+    ),
+]
+UserDataFileOpt = Annotated[
+    Path | None,
+    typer.Option(help="JSON object of user data ('-' for stdin).", dir_okay=False, allow_dash=True),
+]
+UserDataOpt = Annotated[
+    list[str] | None,
+    typer.Option("--user-data", help="FIELD=VALUE (env:/file: references allowed). Repeatable."),
+]
+ScopeOpt = Annotated[list[str] | None, typer.Option("--scope", help="An OAuth scope. Repeatable.")]
+
+
+@auths_app.command("create")
+def auths_create(
+    user: UserOpt,
+    name: Annotated[str, typer.Option(help="The auth's name.")],
+    service: Annotated[str, typer.Option(help="Service name, e.g. slack.")],
+    service_version: Annotated[int, typer.Option(help="Integer service version.")],
+    environment: Annotated[str, typer.Option(help="Environment title or id.")] = "Production",
+    credentials_file: CredentialsFileOpt = None,
+    credential: CredentialOpt = None,
+    user_data_file: UserDataFileOpt = None,
+    user_data: UserDataOpt = None,
+    scope: ScopeOpt = None,
+    api: Annotated[str, typer.Option(help="rest or graphql.")] = "rest",
+    as_json: JsonFlag = False,
+) -> None:
+    """Create (import) an auth for the user; validated against the environment first."""
+    from tray_ext.cli import inputs, output, runtime
+
+    if api not in ("rest", "graphql"):
+        raise CliError("--api must be rest or graphql", exit_code=2)
+    credentials = inputs.secret_object(credentials_file, credential or [], what="credentials")
+    data = inputs.secret_object(
+        user_data_file, user_data or [], what="user data", literals_allowed=True
+    )
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        auth_id = runtime.create_auth(
+            tray,
+            user,
+            service=service,
+            service_version=service_version,
+            environment=environment,
+            name=name,
+            credentials=credentials,
+            user_data=data,
+            scopes=scope or [],
+            api=api,
+        )
+    output.done({"id": auth_id}, as_json=as_json, message=f"created auth {auth_id}")
+
+
+@auths_app.command("update")
+def auths_update(
+    auth_id: Annotated[str, typer.Argument(help="The auth id.")],
+    user: UserOpt,
+    name: Annotated[str, typer.Option(help="The auth's (new) name.")],
+    credentials_file: CredentialsFileOpt = None,
+    credential: CredentialOpt = None,
+    user_data_file: UserDataFileOpt = None,
+    user_data: UserDataOpt = None,
+    scope: ScopeOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Replace an auth's name, credentials, user data and scopes (Tray has no partial update)."""
+    from tray_ext.cli import inputs, output, runtime
+
+    credentials = inputs.secret_object(credentials_file, credential or [], what="credentials")
+    data = inputs.secret_object(
+        user_data_file, user_data or [], what="user data", literals_allowed=True
+    )
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        record = runtime.update_auth(
+            tray,
+            user,
+            auth_id,
+            name=name,
+            credentials=credentials,
+            user_data=data,
+            scopes=scope or [],
+        )
+    output.record(record, as_json=as_json, title="Updated authentication")
+
+
+@auths_app.command("delete")
+def auths_delete(
+    auth_id: Annotated[str, typer.Argument(help="The auth id.")],
+    user: UserOpt,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Delete an auth."""
+    from tray_ext.cli import output, runtime
+
+    if not yes and not _confirm("Delete this authentication?"):
+        raise CliError("not confirmed (pass --yes)", exit_code=1)
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        runtime.delete_auth(tray, user, auth_id)
+    output.done({"deleted": auth_id}, as_json=as_json, message=f"deleted auth {auth_id}")
+
+
+# --------------------------------------------------------------------------------- dialogs
+@app.command("dialog-url")
+def dialog_url(
+    user: UserOpt,
+    embedded_id: Annotated[
+        str, typer.Option(envvar="TRAY_EMBEDDED_ID", help="Your Embedded ID (partner name).")
+    ],
+    service: Annotated[
+        str | None, typer.Option(help="Service name (resolves the ids; with --service-version).")
+    ] = None,
+    service_version: Annotated[int | None, typer.Option(help="Integer service version.")] = None,
+    environment: Annotated[str, typer.Option(help="Environment title or id.")] = "Production",
+    service_id: Annotated[
+        str | None, typer.Option(help="Service id (instead of --service).")
+    ] = None,
+    service_environment_id: Annotated[
+        str | None, typer.Option(help="Service environment id (with --service-id).")
+    ] = None,
+    scope: ScopeOpt = None,
+    edit: Annotated[
+        str | None, typer.Option(help="Edit this existing auth instead of creating one.")
+    ] = None,
+    instance: Annotated[
+        str | None, typer.Option(help="Solution instance id (with --slot, or --wizard).")
+    ] = None,
+    slot: Annotated[str | None, typer.Option(help="Auth slot externalId of --instance.")] = None,
+    wizard: Annotated[
+        bool, typer.Option("--wizard", help="The config wizard of --instance.")
+    ] = False,
+    domain: Annotated[str | None, typer.Option(help="White-label domain for the dialog.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Mint a single-use code and print the hosted dialog URL (new auth by default).
+
+    The URL holds a one-time authorization code valid for 5 minutes: open it once.
+    """
+    from tray_ext.cli import output, runtime
+
+    kinds = sum(1 for flag in (edit is not None, slot is not None, wizard) if flag)
+    if kinds > 1:
+        raise CliError("give at most one of --edit, --slot, --wizard", exit_code=2)
+    if (slot is not None or wizard) and instance is None:
+        raise CliError("--slot and --wizard need --instance", exit_code=2)
+    with runtime.open_client(SETTINGS.connection()) as tray:
+        if edit is not None:
+            url = runtime.edit_url(tray, user, edit, embedded_id=embedded_id, domain=domain)
+        elif slot is not None and instance is not None:
+            url = runtime.slot_url(
+                tray, user, instance, slot, embedded_id=embedded_id, domain=domain
+            )
+        elif wizard and instance is not None:
+            url = runtime.wizard_url(tray, user, instance, embedded_id=embedded_id, domain=domain)
+        else:
+            url = runtime.auth_url(
+                tray,
+                user,
+                embedded_id=embedded_id,
+                service=service,
+                service_version=service_version,
+                environment=environment,
+                service_id=service_id,
+                service_environment_id=service_environment_id,
+                scopes=scope or [],
+                domain=domain,
+            )
+    output.done({"url": url}, as_json=as_json, message=url)
+
+
+# --------------------------------------------------------------------------------- import
+@app.command("import", help=IMPORT_HELP)
+def import_(
+    input_file: Annotated[Path, typer.Argument(help="CSV or JSON Lines file.", dir_okay=False)],
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="csv or jsonl (default: by extension).")
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Report file, .csv or .jsonl (default: INPUT.report.csv next to it)."),
+    ] = None,
+    journal: Annotated[
+        Path | None, typer.Option(help="Journal file (default: next to the report).")
+    ] = None,
+    audit: Annotated[
+        Path | None, typer.Option(help="Audit log, JSON Lines (default: next to the report).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing.")] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the valid rows even if some are invalid."),
+    ] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Rows in flight.")] = 8,
+    rate_limit: Annotated[str, typer.Option(help="Client-side requests/s, or 'off'.")] = "30",
+    api: Annotated[
+        str, typer.Option(help="API for rows without an `api` column: rest or graphql.")
+    ] = "rest",
+    progress: Annotated[
+        str, typer.Option(help="auto (bar on a terminal, else plain lines), bar, plain, off.")
+    ] = "auto",
+    show_problems: Annotated[
+        int, typer.Option(min=0, help="How many plan problems to print (all go to a file).")
+    ] = 100,
+    as_json: JsonFlag = False,
+) -> None:
+    from tray_ext.cli.import_cmd import run_import_command
+
+    code = run_import_command(
+        SETTINGS.connection(),
+        input_file=input_file,
+        file_format=file_format,
+        report=report,
+        journal=journal,
+        audit=audit,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        concurrency=concurrency,
+        rate_limit=rate_limit,
+        api=api,
+        progress=progress,
+        show_problems=show_problems,
+        as_json=as_json,
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+# --------------------------------------------------------------------------------- emulator, demo
+@app.command()
+def emulator(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = any free port).")] = 8765,
+    master_token: Annotated[
+        str | None,
+        typer.Option(help="The fake master token the emulator accepts (default: its own)."),
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="Keep the emulator's state in this SQLite file.")
+    ] = None,
+    rate_limit: Annotated[
+        str | None, typer.Option(help="Requests/s the emulator allows per token, or 'off'.")
+    ] = None,
+    faults: Annotated[
+        str | None, typer.Option(help="Fault injection spec (see the emulator's README).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed for faults and ids.")] = None,
+) -> None:
+    """Run the local Tray emulator (needs the `emulator` extra)."""
+    from tray_ext.cli.emulator_cmd import run_emulator
+
+    run_emulator(
+        host=host,
+        port=port,
+        master_token=master_token,
+        db=db,
+        rate_limit=rate_limit,
+        faults=faults,
+        seed=seed,
+    )
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option(help="Folder for the report, journal and audit log.", file_okay=False)
+    ] = Path("tray-ext-demo"),
+    input_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", help="CSV to import (default: examples/auths.csv).", dir_okay=False
+        ),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Rows in flight.")] = 8,
+    progress: Annotated[str, typer.Option(help="auto, bar, plain or off.")] = "auto",
+) -> None:
+    """Import examples/auths.csv into an in-process emulator: plan, progress, summary."""
+    from tray_ext.cli.demo import run_demo
+
+    code = run_demo(out=out, input_file=input_file, concurrency=concurrency, progress=progress)
+    if code:
+        raise typer.Exit(code)
+
+
+# --------------------------------------------------------------------------------- running
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return typer.confirm(question, default=False)
+
+
+def _click_exceptions() -> Any:
+    """click's exception module: typer vendors click in recent versions."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+def run(argv: list[str]) -> int:
+    """Run the CLI; return the exit status. Never lets a traceback out without --verbose."""
+    ARGV[:] = argv
+    exceptions = _click_exceptions()
+    command = typer.main.get_command(app)
+    verbose = "--verbose" in argv or "-v" in argv
+    try:
+        result = command.main(args=argv, prog_name="tray-ext", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        _say("error: aborted")
+        return 130
+    except exceptions.NoArgsIsHelpError as exc:
+        _say(exc.format_message())
+        return 2
+    except exceptions.NoSuchOption as exc:
+        _say(f"error: {exc.format_message()}")
+        if "token" in (exc.option_name or ""):
+            _say(
+                "hint: tokens are never accepted as arguments: set TRAY_MASTER_TOKEN or use "
+                "--master-token-file PATH"
+            )
+        return 2
+    except exceptions.UsageError as exc:
+        message = exc.format_message()
+        if "unexpected extra argument" in message:
+            # Never echo what was passed: a token pasted on the command line must not be printed.
+            message = (
+                "unexpected extra argument(s). Tokens are never accepted as arguments: set "
+                "TRAY_MASTER_TOKEN or use --master-token-file PATH"
+            )
+        _say(f"error: {message}")
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            _say(f"see: {ctx.command_path} --help")
+        return 2
+    except exceptions.ClickException as exc:
+        _say(f"error: {exc.format_message()}")
+        return int(exc.exit_code)
+    except CliError as exc:
+        _say(f"error: {exc.message}")
+        if exc.hint:
+            _say(f"hint: {exc.hint}")
+        if verbose:
+            traceback.print_exc()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("error: interrupted")
+        return 130
+    except Exception as exc:
+        from tray_ext.cli.runtime import describe_error
+
+        message, code = describe_error(exc, verbose=verbose)
+        _say(f"error: {message}")
+        if verbose:
+            traceback.print_exc()
+        elif code == 1 and not _is_known(exc):
+            _say("(run with --verbose for details)")
+        return code
+    return int(result) if isinstance(result, int) else 0
+
+
+def _is_known(exc: BaseException) -> bool:
+    from tray_ext.cli.runtime import is_tray_error
+
+    return is_tray_error(exc)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)

@@ -1,0 +1,64 @@
+"""Reading credentials and user data for `auths create/update` without secrets in argv.
+
+Secrets come from a JSON file (or stdin) or as `FIELD=env:NAME` / `FIELD=file:PATH` references;
+a literal secret on the command line is refused, because argv ends up in shell history and in
+`ps` output. References are resolved with the importer's resolver, so both behave the same.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tray_ext.cli.errors import CliError
+from tray_ext.importer.secrets import SecretReferenceError, is_reference, resolve_value
+
+
+def secret_object(
+    path: Path | None,
+    pairs: Sequence[str],
+    *,
+    what: str,
+    literals_allowed: bool = False,
+) -> dict[str, Any]:
+    """Merge a JSON object file and FIELD=VALUE pairs; resolve references."""
+    result: dict[str, Any] = {}
+    base = Path.cwd()
+    if path is not None:
+        if str(path) == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise CliError(f"cannot read the {what} file {path} ({exc.strerror})") from None
+            base = path.resolve().parent
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CliError(
+                f"the {what} file is not valid JSON: {exc.msg} at line {exc.lineno} "
+                f"column {exc.colno}"
+            ) from None
+        if not isinstance(loaded, dict):
+            raise CliError(f"the {what} file must hold a JSON object")
+        result.update(loaded)
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep or not field:
+            raise CliError(f"expected FIELD=VALUE for {what} (got a value without '=')")
+        if not literals_allowed and not is_reference(value):
+            raise CliError(
+                f"{what} field {field!r}: pass secrets by reference (env:NAME or file:PATH) or "
+                "in a file, never literally on the command line"
+            )
+        result[field] = value
+    try:
+        resolved = resolve_value(result, base)
+    except SecretReferenceError as exc:
+        raise CliError(f"{what}: {exc}") from None
+    assert isinstance(resolved, dict)
+    return resolved

@@ -1,0 +1,461 @@
+"""The plan: read the whole file, resolve what it names once, validate every row, write nothing.
+
+Two streaming passes over the input:
+
+1. collect what the rows refer to (services or connectors, users, solutions) - no Tray calls;
+2. resolve each of those once (connectors list, each service's environments, each user, the
+   solutions list), then check every row against them: environment found, credentials/userData
+   and scopes valid for that environment (the runtime's `validate`, not a re-implementation),
+   user exists or can be created, solution slot names right, no duplicates.
+
+Every problem of every row is collected, so one run shows all that is wrong. Memory holds the
+resolved catalogue, one short digest per row identity (duplicate detection) and the problems -
+never the rows themselves.
+
+Duplicates: two rows with the same external user id, auth name and resolved service
+environment are the same auth; the later ones are reported ("duplicate of line N"). Two rows
+creating a solution instance with the same name for the same user and solution are too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tray_ext.importer.gateway import (
+    Connector,
+    Environment,
+    ErrorKind,
+    Gateway,
+    RemoteError,
+    Solution,
+)
+from tray_ext.importer.problems import InputError, Problem
+from tray_ext.importer.retry import RetryPolicy, read_with_retry
+from tray_ext.importer.rows import Api, RowSpec, interpret, materialize
+from tray_ext.importer.secrets import Scrubber
+from tray_ext.importer.source import Format, detect_format, read_records
+
+# Above this many distinct users, one paged sweep of `users.list` beats one lookup per user.
+USER_SWEEP_THRESHOLD = 200
+
+ServiceKey = tuple[str, str, str]  # ("service"|"connector", name, version) as the row names it
+
+
+@dataclass(frozen=True)
+class ResolvedRow:
+    """A valid row with what it resolved to. Built on demand; never held for the whole file."""
+
+    spec: RowSpec
+    environment: Environment
+    key: str
+    solution: Solution | None
+
+
+@dataclass
+class ServiceUse:
+    """How the file uses one service environment (for the plan summary)."""
+
+    environment: Environment
+    rows: int = 0
+    rest: int = 0
+    graphql: int = 0
+    instances: int = 0
+
+
+@dataclass
+class Plan:
+    """Everything needed to execute: the catalogue, the verdict on each line, the problems."""
+
+    path: Path
+    format: Format
+    default_api: Api
+    file_signature: tuple[int, int]
+    total_rows: int = 0
+    valid_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    invalid_lines: set[int] = field(default_factory=set)
+    services: dict[ServiceKey, tuple[str, int] | None] = field(default_factory=dict)
+    environments: dict[tuple[str, int], Sequence[Environment]] = field(default_factory=dict)
+    users: dict[str, str | None] = field(default_factory=dict)
+    user_names: dict[str, str] = field(default_factory=dict)
+    solutions: dict[str, Solution] = field(default_factory=dict)
+    usage: dict[str, ServiceUse] = field(default_factory=dict)
+    instance_rows: int = 0
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def invalid_rows(self) -> int:
+        return len(self.invalid_lines)
+
+    @property
+    def users_to_create(self) -> int:
+        return sum(1 for ext, uid in self.users.items() if uid is None and ext in self.user_names)
+
+    @property
+    def users_existing(self) -> int:
+        return sum(1 for uid in self.users.values() if uid is not None)
+
+    def records(self) -> Iterator[RowSpec | list[Problem]]:
+        """Re-read the file (streaming) and interpret each record again."""
+        signature = _signature(self.path)
+        if signature != self.file_signature:
+            raise InputError(f"{self.path.name} changed while it was being imported; run again")
+        for item in read_records(self.path, self.format):
+            if isinstance(item, Problem):
+                yield [item]
+            else:
+                yield interpret(item, default_api=self.default_api)
+
+    def resolve(self, spec: RowSpec) -> ResolvedRow | None:
+        """The resolution of a row that the plan found valid (None for an invalid line)."""
+        if spec.line in self.invalid_lines:
+            return None
+        environment = self._environment_for(spec)
+        if environment is None:
+            return None
+        solution = self.solutions.get(spec.solution_id) if spec.solution_id else None
+        return ResolvedRow(spec, environment, row_key(spec, environment), solution)
+
+    def _environment_for(self, spec: RowSpec) -> Environment | None:
+        service = self.services.get(spec.service_ref)
+        if service is None:
+            return None
+        return find_environment(self.environments.get(service, ()), spec.environment)
+
+
+def row_key(spec: RowSpec, environment: Environment) -> str:
+    """The stable identity of a row: user, service environment, auth name - never secrets."""
+    parts = (
+        spec.external_user_id,
+        environment.service_name,
+        str(environment.service_version),
+        environment.id,
+        spec.auth_name,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def find_environment(environments: Sequence[Environment], wanted: str) -> Environment | None:
+    """An environment by id, else by exact title, else by a title differing only in case."""
+    for env in environments:
+        if env.id == wanted:
+            return env
+    for env in environments:
+        if env.title == wanted:
+            return env
+    folded = [env for env in environments if env.title.casefold() == wanted.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+ProgressCallback = Callable[[str], None]
+
+
+async def build_plan(
+    gateway: Gateway,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    default_api: Api = "rest",
+    environ: Mapping[str, str] | None = None,
+    lookup_concurrency: int = 8,
+    on_step: ProgressCallback | None = None,
+    retry: RetryPolicy | None = None,
+) -> Plan:
+    """Read, resolve and validate `path`; nothing is written anywhere.
+
+    Raises `InputError` when the file cannot be read at all, `RemoteError` when Tray cannot be
+    reached for the catalogue (then there is nothing to plan against).
+    """
+    env = os.environ if environ is None else environ
+    plan = _new_plan(path, fmt, default_api)
+    step = on_step or (lambda _msg: None)
+    policy = retry or RetryPolicy()
+
+    # Pass 1: what do the rows refer to?
+    step("reading the file")
+    service_refs: set[ServiceKey] = set()
+    solution_ids: set[str] = set()
+    for item in plan.records():
+        if isinstance(item, RowSpec):
+            service_refs.add(item.service_ref)
+            plan.users.setdefault(item.external_user_id, None)
+            if item.user_name and item.external_user_id not in plan.user_names:
+                plan.user_names[item.external_user_id] = item.user_name
+            if item.solution_id:
+                solution_ids.add(item.solution_id)
+
+    # Resolve each once.
+    step("resolving services and environments")
+    connectors: Sequence[Connector] = (
+        await read_with_retry(policy, gateway.connectors) if service_refs else ()
+    )
+    await _resolve_services(gateway, plan, service_refs, connectors, policy)
+    if solution_ids:
+        step("resolving solutions")
+        solutions = await read_with_retry(policy, gateway.solutions)
+        plan.solutions = {s.id: s for s in solutions if s.id in solution_ids}
+    step(f"looking up {len(plan.users)} users")
+    await _resolve_users(gateway, plan, lookup_concurrency, policy)
+
+    # Pass 2: check every row.
+    step("validating every row")
+    seen: dict[bytes, int] = {}
+    seen_instances: dict[bytes, int] = {}
+    for item in plan.records():
+        if isinstance(item, list):
+            plan.total_rows += 1
+            if item:
+                plan.invalid_lines.add(item[0].line)
+                plan.problems.extend(item)
+            continue
+        plan.total_rows += 1
+        problems = _check_row(gateway, plan, item, seen, seen_instances, env)
+        if problems:
+            plan.invalid_lines.add(item.line)
+            plan.problems.extend(problems)
+        else:
+            plan.valid_rows += 1
+    plan.problems.sort()
+    return plan
+
+
+def _new_plan(path: Path, fmt: str | None, default_api: Api) -> Plan:
+    path = path.resolve()
+    return Plan(path, detect_format(path, fmt), default_api, _signature(path))
+
+
+async def _resolve_services(
+    gateway: Gateway,
+    plan: Plan,
+    refs: set[ServiceKey],
+    connectors: Sequence[Connector],
+    policy: RetryPolicy,
+) -> None:
+    by_connector = {(c.name, c.version): (c.service_name, c.service_version) for c in connectors}
+    wanted: set[tuple[str, int]] = set()
+    for ref in refs:
+        kind, name, version = ref
+        service = by_connector.get((name, version)) if kind == "connector" else (name, int(version))
+        plan.services[ref] = service
+        if service is not None:
+            wanted.add(service)
+    for service in sorted(wanted):
+        try:
+            plan.environments[service] = await _environments(gateway, service, policy)
+        except RemoteError as exc:
+            if exc.kind is not ErrorKind.REJECTED:
+                raise
+            plan.environments[service] = ()
+    # A service name unknown to Tray is reported per row (no environments).
+    for ref, service in list(plan.services.items()):
+        if service is not None and not plan.environments.get(service):
+            plan.services[ref] = None
+
+
+async def _environments(
+    gateway: Gateway, service: tuple[str, int], policy: RetryPolicy
+) -> Sequence[Environment]:
+    return await read_with_retry(policy, lambda: gateway.environments(*service))
+
+
+async def _resolve_users(
+    gateway: Gateway, plan: Plan, concurrency: int, policy: RetryPolicy
+) -> None:
+    wanted = list(plan.users)
+    if not wanted:
+        return
+    if len(wanted) > USER_SWEEP_THRESHOLD:
+        wanted_set = set(wanted)
+        found = await read_with_retry(policy, lambda: gateway.users_by_external_id(wanted_set))
+        for external_id in wanted:
+            plan.users[external_id] = found.get(external_id)
+        return
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+
+    async def lookup(external_id: str) -> None:
+        async with semaphore:
+            plan.users[external_id] = await read_with_retry(
+                policy, lambda: gateway.find_user(external_id)
+            )
+
+    await asyncio.gather(*(lookup(ext) for ext in wanted))
+
+
+def _check_row(
+    gateway: Gateway,
+    plan: Plan,
+    spec: RowSpec,
+    seen: dict[bytes, int],
+    seen_instances: dict[bytes, int],
+    environ: Mapping[str, str],
+) -> list[Problem]:
+    line = spec.line
+    problems: list[Problem] = []
+    service = plan.services.get(spec.service_ref)
+    if service is None:
+        field_name = "service" if spec.service is not None else "connector"
+        what = (
+            "no such service and service version in Tray"
+            if spec.service is not None
+            else "no such connector and connector version in Tray (see `tray-ext connectors`)"
+        )
+        return [Problem(line, field_name, what)]
+    environment = find_environment(plan.environments.get(service, ()), spec.environment)
+    if environment is None:
+        return [
+            Problem(
+                line,
+                "environment",
+                "the service has no environment with this title or id "
+                "(see `tray-ext environments SERVICE VERSION`)",
+            )
+        ]
+
+    if plan.users.get(spec.external_user_id) is None and spec.external_user_id not in (
+        plan.user_names
+    ):
+        problems.append(
+            Problem(line, "user_name", "required: no Tray user has this external_user_id yet")
+        )
+
+    if spec.api == "graphql" and not environment.service_id:
+        problems.append(
+            Problem(line, "api", "graphql needs the service id, which Tray did not give")
+        )
+
+    credentials, cred_problems = materialize(
+        spec.credentials,
+        environment.credentials_schema,
+        prefix="credentials",
+        line=line,
+        base_dir=plan.base_dir,
+        environ=environ,
+    )
+    user_data, data_problems = materialize(
+        spec.user_data,
+        environment.user_data_schema,
+        prefix="user_data",
+        line=line,
+        base_dir=plan.base_dir,
+        environ=environ,
+    )
+    problems.extend(cred_problems)
+    problems.extend(data_problems)
+    if not cred_problems and not data_problems:
+        scrub = Scrubber([credentials, user_data])
+        for fp in gateway.validate(
+            environment, credentials=credentials, user_data=user_data, scopes=spec.scopes
+        ):
+            problems.append(Problem(line, scrub(fp.path), scrub(fp.rule)))
+    del credentials, user_data
+
+    if spec.solution_id:
+        problems.extend(_check_solution(plan, spec))
+
+    key = row_key(spec, environment)
+    digest = bytes.fromhex(key)
+    first = seen.get(digest)
+    if first is not None:
+        problems.append(
+            Problem(
+                line,
+                "auth_name",
+                f"duplicate of line {first} (same user, auth name and service environment)",
+            )
+        )
+    else:
+        seen[digest] = line
+    if spec.solution_id and spec.instance_name:
+        inst = hashlib.sha256(
+            "\x1f".join((spec.external_user_id, spec.solution_id, spec.instance_name)).encode()
+        ).digest()[:16]
+        first_inst = seen_instances.get(inst)
+        if first_inst is not None:
+            problems.append(
+                Problem(
+                    line,
+                    "instance_name",
+                    f"duplicate of line {first_inst} (same user, solution and instance name)",
+                )
+            )
+        else:
+            seen_instances[inst] = line
+
+    if not problems:
+        use = plan.usage.get(environment.id)
+        if use is None:
+            use = plan.usage[environment.id] = ServiceUse(environment)
+        use.rows += 1
+        if spec.api == "graphql":
+            use.graphql += 1
+        else:
+            use.rest += 1
+        if spec.solution_id:
+            use.instances += 1
+            plan.instance_rows += 1
+    return problems
+
+
+def _check_solution(plan: Plan, spec: RowSpec) -> list[Problem]:
+    line = spec.line
+    solution = plan.solutions.get(spec.solution_id or "")
+    if solution is None:
+        return [Problem(line, "solution_id", "no solution with this id in Tray")]
+    problems: list[Problem] = []
+    slot = spec.auth_slot or ""
+    if slot not in solution.auth_slots:
+        hint = (
+            " (externalIds are case-sensitive; one differs only in case)"
+            if any(s.casefold() == slot.casefold() for s in solution.auth_slots)
+            else ""
+        )
+        problems.append(
+            Problem(line, "auth_slot", f"the solution has no auth slot with this externalId{hint}")
+        )
+    for key in spec.config:
+        if key not in solution.config_slots:
+            problems.append(
+                Problem(
+                    line, f"config.{key}", "the solution has no config slot with this externalId"
+                )
+            )
+    return problems
+
+
+def summarize_counts(plan: Plan) -> dict[str, Any]:
+    """Plain numbers for machine output (`--json`)."""
+    apis: Counter[str] = Counter()
+    for use in plan.usage.values():
+        apis["rest"] += use.rest
+        apis["graphql"] += use.graphql
+    return {
+        "rows": plan.total_rows,
+        "valid": plan.valid_rows,
+        "invalid": plan.invalid_rows,
+        "problems": len(plan.problems),
+        "users_existing": plan.users_existing,
+        "users_to_create": plan.users_to_create,
+        "environments": len(plan.usage),
+        "rest": apis["rest"],
+        "graphql": apis["graphql"],
+        "instances": plan.instance_rows,
+    }
