@@ -554,6 +554,9 @@ def emulator(
         str | None, typer.Option(help="Fault injection spec (see the emulator's README).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed for faults and ids.")] = None,
+    example: Annotated[
+        bool, typer.Option(help="Also serve the auth-dialog example page at /example/.")
+    ] = True,
 ) -> None:
     """Run the local Tray emulator (needs the `emulator` extra)."""
     from tray_ext.cli.emulator_cmd import run_emulator
@@ -566,6 +569,7 @@ def emulator(
         rate_limit=rate_limit,
         faults=faults,
         seed=seed,
+        example=example,
     )
 
 

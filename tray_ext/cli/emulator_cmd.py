@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tray_ext.cli.errors import CliError
 
@@ -40,6 +41,7 @@ def run_emulator(
     rate_limit: str | None,
     faults: str | None,
     seed: int | None,
+    example: bool = True,
 ) -> None:
     testing = load_emulator()
     try:
@@ -51,6 +53,7 @@ def run_emulator(
             rate_limit=rate_limit if rate_limit is not None else "30",
             faults_spec=faults,
             seed=seed or 0,
+            wrap=_with_example_page if example else None,
         )
     except ValueError as exc:  # a bad --faults or --rate-limit spec
         raise CliError(str(exc), exit_code=2) from None
@@ -58,3 +61,11 @@ def run_emulator(
         raise CliError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     except KeyboardInterrupt:
         pass
+
+
+def _with_example_page(emulator: Any) -> tuple[Any, str]:
+    """The emulator's app with the auth-dialog example mounted at /example/ (a Tray client)."""
+    from tray_ext.example_app import ExampleSettings, with_example_app
+
+    settings = ExampleSettings(master_token=emulator.master_token, embedded_id=emulator.embedded_id)
+    return with_example_app(emulator.app, settings), "  Example page {base}/example/"

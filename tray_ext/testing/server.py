@@ -17,7 +17,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
@@ -213,11 +213,14 @@ def run_server(
     embedded_id: str | None = None,
     log_level: str = "info",
     out: TextIO | None = None,
+    wrap: Callable[[Emulator], tuple[ASGIApp, str]] | None = None,
 ) -> None:
     """Serve an emulator in the foreground until interrupted (the CLI's ``tray-ext emulator``).
 
     ``rate_limit`` is requests per second per token, or ``"off"``; ``faults_spec`` uses the
     compact fault syntax of ``tray_ext.testing.faults``. Prints the URLs and the master token.
+    ``wrap`` serves another app around the emulator's (returning it and a line to print): how the
+    CLI adds the auth-dialog example page without the emulator importing client code.
     """
     from .app import DEFAULT_EMBEDDED_ID, DEFAULT_MASTER_TOKEN, Emulator
     from .ratelimit import parse_rate_limit
@@ -258,7 +261,10 @@ def run_server(
         file=stream,
         flush=True,
     )
-    server = uvicorn.Server(_config(emulator.app, host, bound_port, log_level))
+    app, wrapped_line = wrap(emulator) if wrap else (emulator.app, "")
+    if wrapped_line:
+        print(wrapped_line.format(base=base), file=stream, flush=True)
+    server = uvicorn.Server(_config(app, host, bound_port, log_level))
     try:
         server.run(sockets=[sock])
     finally:
