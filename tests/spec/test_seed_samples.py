@@ -16,7 +16,9 @@ from tray_ext_graphql_sync.remove_authentication import RemoveAuthentication
 from tray_ext_rest import models as rest
 
 from .seeds import (
+    COPIED_SEEDS,
     REPO,
+    SHARED_SEEDS,
     complete_document,
     graphql_documents,
     json_samples,
@@ -154,3 +156,11 @@ def test_spec_examples_are_valid_against_their_schemas() -> None:
                         ).validate(example["value"])
                         count += 1
     assert count >= 10
+
+
+def test_the_copied_seeds_match_the_shared_ones() -> None:
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout; the committed copy is used")
+    shared = {p.name: p.read_bytes() for p in SHARED_SEEDS.glob("*.txt")}
+    copied = {p.name: p.read_bytes() for p in COPIED_SEEDS.glob("*.txt")}
+    assert copied == shared
