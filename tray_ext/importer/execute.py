@@ -3,7 +3,8 @@
 Rows are streamed from the file into a bounded queue and handled by `concurrency` workers, so
 memory depends on the concurrency, not on the file. Each row walks the journal's state machine
 (see `tray_ext.importer.journal`); every write to Tray is announced in the journal before it is
-sent and confirmed after. The rules that make it exactly-once:
+sent (durably; rows announced together share one fsync: `tray_ext.importer.announce`) and
+confirmed after. The rules that make it exactly-once:
 
 * a row already `done` is skipped;
 * a row found in `auth_creating` / `instance_creating` (a previous attempt may have reached
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from tray_ext.importer import journal as J
+from tray_ext.importer.announce import Announcements
 from tray_ext.importer.gateway import ErrorKind, Gateway, Instance, RemoteError
 from tray_ext.importer.journal import Journal, JournalRow, RowIdentity
 from tray_ext.importer.plan import Plan, ResolvedRow
@@ -119,6 +121,7 @@ class Executor:
         self._user_ids: dict[str, str] = {k: v for k, v in plan.users.items() if v is not None}
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._user_errors: dict[str, str] = {}
+        self._announcements = Announcements(journal)
 
     async def run(self) -> ExecutionStats:
         queue: asyncio.Queue[ResolvedRow | None] = asyncio.Queue(maxsize=self.concurrency * 2)
@@ -294,7 +297,7 @@ class Executor:
                 raise RowFailed("user_name: required: no Tray user has this external_user_id")
             self._check_stop()
             attempt += 1
-            self.journal.set_user(external_id, "creating")
+            await self._announcements.announce(lambda j: j.set_user(external_id, "creating"))
             try:
                 user_id = await self.gateway.create_user(name, external_id)
             except RemoteError as exc:
@@ -337,7 +340,9 @@ class Executor:
             self._check_stop()
             attempt += 1
             # Before the write: durable, with the user id (the row is user_ready from here).
-            self.journal.advance(ident, J.AUTH_CREATING, user_id=user_id, count_attempt=True)
+            await self._announcements.announce(
+                lambda j: j.advance(ident, J.AUTH_CREATING, user_id=user_id, count_attempt=True)
+            )
             try:
                 auth_id = await self.gateway.create_auth(
                     user_id,
@@ -397,7 +402,9 @@ class Executor:
                     return found.id, True
             self._check_stop()
             attempt += 1
-            self.journal.advance(ident, J.INSTANCE_CREATING, count_attempt=True)
+            await self._announcements.announce(
+                lambda j: j.advance(ident, J.INSTANCE_CREATING, count_attempt=True)
+            )
             try:
                 instance = await self.gateway.create_instance(
                     user_id,

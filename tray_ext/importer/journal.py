@@ -23,14 +23,25 @@ there.
 Users have their own small machine (`creating` -> `ready`) so that a user shared by many rows is
 created once.
 
-Commits are durable (WAL, synchronous=FULL): each is on disk before the request it announces is
-sent. Rows are keyed by a hash of their identity (user, service environment, auth name); the
+Durability is spent where it buys exactly-once, and nowhere else. The journal runs in WAL mode
+with `synchronous=NORMAL`: every commit survives the process dying (Ctrl-C, a crash, kill -9),
+because a committed WAL frame is in the OS's cache at once. An *announcement* is also made
+durable (`sync()`, an fsync of the log) before the request it announces is sent, and that fsync
+carries every commit before it. So after a power loss the journal may have lost the last
+confirmations, never an announcement: a row whose confirmation was lost is found `*_creating`
+and reconciled, never created twice. (Measured here: a FULL commit ~300-400 us on the event
+loop, a NORMAL one ~16 us; a row used to pay two FULL commits.) The fsync runs in a worker
+thread and is shared by every row announced meanwhile: `tray_ext.importer.announce`.
+
+Rows are keyed by a hash of their identity (user, service environment, auth name); the
 journal stores ids, states and secret-free messages - never credentials or user data. The
 `events` table keeps every committed transition, for audits and for tests.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -150,8 +161,10 @@ class Journal:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self._wal = str(mode).lower() == "wal"
+            # Without WAL (a filesystem that cannot share memory) every commit is made durable.
+            self._db.execute(f"PRAGMA synchronous={'NORMAL' if self._wal else 'FULL'}")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{path}: not a tray-ext journal ({exc})") from None
@@ -162,9 +175,38 @@ class Journal:
             raise JournalError(f"{path}: journal schema {version}, expected {SCHEMA_VERSION}")
         self.run = int(self.meta("runs") or "0") + 1
         self.set_meta("runs", str(self.run))
+        self._wal_fd = self._open_wal() if self._wal else None
+
+    def _open_wal(self) -> int:
+        """A descriptor of the write-ahead log (it exists now: the commits above created it)."""
+        wal = self.path.with_name(self.path.name + "-wal")  # SQLite's documented WAL file name
+        fd = os.open(wal, os.O_RDWR)
+        os.fsync(fd)  # the schema and this run's number
+        with contextlib.suppress(OSError):  # the log's directory entry (not possible on Windows)
+            folder = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        return fd
 
     def close(self) -> None:
+        if self._wal_fd is not None:
+            os.close(self._wal_fd)
+            self._wal_fd = None
         self._db.close()
+
+    def sync(self) -> None:
+        """Make every commit made so far durable (fsync the write-ahead log); blocking.
+
+        Why an fsync of the log file and not a FULL commit: a committed WAL frame is already in
+        the OS's cache when COMMIT returns, and `os.fsync` releases the GIL and touches no
+        SQLite state, so it can run in a worker thread while the event loop keeps sending other
+        rows - and one fsync covers every commit made before it started
+        (`tray_ext.importer.announce`). Call it from one thread at a time.
+        """
+        if self._wal_fd is not None:
+            os.fsync(self._wal_fd)
 
     def __enter__(self) -> Journal:
         return self
@@ -193,7 +235,7 @@ class Journal:
         return None if row is None else (str(row[0]), row[1])
 
     def set_user(self, external_user_id: str, state: str, user_id: str | None = None) -> None:
-        """One durable commit (autocommit) per user state change."""
+        """One commit per user state change (durable once `sync()` has run after it)."""
         self._db.execute(
             "INSERT INTO users(external_user_id, user_id, state, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(external_user_id) DO UPDATE SET user_id = excluded.user_id, "
@@ -247,7 +289,7 @@ class Journal:
         reconciled: bool = False,
         count_attempt: bool = False,
     ) -> None:
-        """Record a new state (and any id learned) durably, in one transaction."""
+        """Record a new state (and any id learned) in one commit; `sync()` makes it durable."""
         sets = ["state = ?", "resume_state = NULL", "error = NULL", "updated_at = ?"]
         args: list[object] = [state, time.time()]
         for column, value in (
@@ -291,29 +333,34 @@ class Journal:
     ) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute(
-                "INSERT OR IGNORE INTO rows(key, line, external_user_id, auth_name, "
-                "environment_id, api, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    identity.key,
-                    identity.line,
-                    identity.external_user_id,
-                    identity.auth_name,
-                    identity.environment_id,
-                    identity.api,
-                    PLANNED,
-                    time.time(),
-                ),
-            )
-            self._db.execute(sql, args)
-            self._db.execute(
-                "INSERT INTO events(run, key, state, detail, at) VALUES (?, ?, ?, ?, ?)",
-                (self.run, identity.key, state, detail, time.time()),
-            )
+            self._statements(identity, sql, args, state, detail)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def _statements(
+        self, identity: RowIdentity, sql: str, args: list[object], state: str, detail: str | None
+    ) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO rows(key, line, external_user_id, auth_name, "
+            "environment_id, api, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                identity.key,
+                identity.line,
+                identity.external_user_id,
+                identity.auth_name,
+                identity.environment_id,
+                identity.api,
+                PLANNED,
+                time.time(),
+            ),
+        )
+        self._db.execute(sql, args)
+        self._db.execute(
+            "INSERT INTO events(run, key, state, detail, at) VALUES (?, ?, ?, ?, ?)",
+            (self.run, identity.key, state, detail, time.time()),
+        )
 
     # -- reading
     def counts(self) -> dict[str, int]:
