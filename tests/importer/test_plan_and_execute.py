@@ -138,6 +138,9 @@ async def test_plan_lists_every_problem_and_writes_nothing(tmp_path: Path) -> No
         (14, "user_name"),
     }
     assert any("case" in p.rule for p in result.plan.problems if p.field == "auth_slot")
+    duplicates = [p.rule for p in result.plan.problems if p.line == 8]
+    assert len(duplicates) == 2
+    assert all(rule.startswith("duplicate of line 3 ") for rule in duplicates)
     assert not fake.auths
     assert not fake.calls.get("create_user")
     assert not result.paths.journal.exists()

@@ -9,8 +9,8 @@ Two streaming passes over the input:
    user exists or can be created, solution slot names right, no duplicates.
 
 Every problem of every row is collected, so one run shows all that is wrong. Memory holds the
-resolved catalogue, one short digest per row identity (duplicate detection) and the problems -
-never the rows themselves.
+resolved catalogue, one 64-bit digest per row identity (duplicate detection, `seen.FirstSeen`:
+~30 bytes a row) and the problems - never the rows themselves.
 
 Duplicates: two rows with the same external user id, auth name and resolved service
 environment are the same auth; the later ones are reported ("duplicate of line N"). Two rows
@@ -40,6 +40,7 @@ from tray_ext.importer.problems import InputError, Problem
 from tray_ext.importer.retry import RetryPolicy, read_with_retry
 from tray_ext.importer.rows import Api, RowSpec, interpret, materialize
 from tray_ext.importer.secrets import Scrubber
+from tray_ext.importer.seen import FirstSeen
 from tray_ext.importer.source import Format, detect_format, read_records
 
 # Above this many distinct users, one paged sweep of `users.list` beats one lookup per user.
@@ -194,8 +195,11 @@ async def build_plan(
     step("reading the file")
     service_refs: set[ServiceKey] = set()
     solution_ids: set[str] = set()
+    rows = instance_rows = 0
     for item in plan.records():
         if isinstance(item, RowSpec):
+            rows += 1
+            instance_rows += bool(item.solution_id and item.instance_name)
             service_refs.add(item.service_ref)
             plan.users.setdefault(item.external_user_id, None)
             if item.user_name and item.external_user_id not in plan.user_names:
@@ -218,8 +222,8 @@ async def build_plan(
 
     # Pass 2: check every row.
     step("validating every row")
-    seen: dict[bytes, int] = {}
-    seen_instances: dict[bytes, int] = {}
+    seen = FirstSeen(rows)
+    seen_instances = FirstSeen(instance_rows)
     for item in plan.records():
         if isinstance(item, list):
             plan.total_rows += 1
@@ -304,8 +308,8 @@ def _check_row(
     gateway: Gateway,
     plan: Plan,
     spec: RowSpec,
-    seen: dict[bytes, int],
-    seen_instances: dict[bytes, int],
+    seen: FirstSeen,
+    seen_instances: FirstSeen,
     environ: Mapping[str, str],
 ) -> list[Problem]:
     line = spec.line
@@ -371,9 +375,7 @@ def _check_row(
     if spec.solution_id:
         problems.extend(_check_solution(plan, spec))
 
-    key = row_key(spec, environment)
-    digest = bytes.fromhex(key)
-    first = seen.get(digest)
+    first = seen.first_line(int(row_key(spec, environment)[:16], 16), line)
     if first is not None:
         problems.append(
             Problem(
@@ -382,13 +384,11 @@ def _check_row(
                 f"duplicate of line {first} (same user, auth name and service environment)",
             )
         )
-    else:
-        seen[digest] = line
     if spec.solution_id and spec.instance_name:
         inst = hashlib.sha256(
             "\x1f".join((spec.external_user_id, spec.solution_id, spec.instance_name)).encode()
-        ).digest()[:16]
-        first_inst = seen_instances.get(inst)
+        ).digest()
+        first_inst = seen_instances.first_line(int.from_bytes(inst[:8], "big"), line)
         if first_inst is not None:
             problems.append(
                 Problem(
@@ -397,8 +397,6 @@ def _check_row(
                     f"duplicate of line {first_inst} (same user, solution and instance name)",
                 )
             )
-        else:
-            seen_instances[inst] = line
 
     if not problems:
         use = plan.usage.get(environment.id)
