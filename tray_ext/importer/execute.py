@@ -3,19 +3,22 @@
 Rows are streamed from the file into a bounded queue and handled by `concurrency` workers, so
 memory depends on the concurrency, not on the file. Each row walks the journal's state machine
 (see `tray_ext.importer.journal`); every write to Tray is announced in the journal before it is
-sent (durably; rows announced together share one fsync: `tray_ext.importer.announce`) and
-confirmed after. The rules that make it exactly-once:
+sent and confirmed after. The rules that make it exactly-once:
 
 * a row already `done` is skipped;
 * a row found in `auth_creating` / `instance_creating` (a previous attempt may have reached
-  Tray) is reconciled first: the user's auths (instances) are listed and matched by name and
-  service environment (solution); only when nothing matches is the create sent again;
+  Tray), or *suspect* after an OS crash (`Journal.suspect`), is reconciled first: the user's
+  auths (instances) are listed and matched by name and service environment (solution); only
+  when nothing matches is the create sent again;
 * an error that leaves it unknown whether Tray acted (`ErrorKind.UNCERTAIN`) is treated the
   same way within a run; an error where Tray surely did not act (`TRANSIENT`) is retried after
   a pause; a refusal (`REJECTED`) fails the row with Tray's message, scrubbed of the row's
   secrets;
 * users are created once, under a per-user lock, with the same announce/confirm/reconcile
   discipline (reconciled by external user id).
+
+No row is handed to a worker past the journal's durable reservation (`Journal.reserve`, made a
+window of rows ahead), which is what bounds the suspect rows after an OS crash.
 
 Stopping (`stop` event set, e.g. by Ctrl-C) lets every request in flight finish and be
 recorded; rows not finished stay at their journaled state and the same command resumes them.
@@ -30,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from tray_ext.importer import journal as J
-from tray_ext.importer.announce import Announcements
 from tray_ext.importer.gateway import ErrorKind, Gateway, Instance, RemoteError
 from tray_ext.importer.journal import Journal, JournalRow, RowIdentity
 from tray_ext.importer.plan import Plan, ResolvedRow
@@ -39,6 +41,10 @@ from tray_ext.importer.rows import RowSpec, materialize
 from tray_ext.importer.secrets import Scrubber
 
 T = TypeVar("T")
+
+RESERVE_WINDOW = 256
+"""Rows handed out per durable reservation: one fsync per window; at most about this many rows
+(plus those in flight) to reconcile after an OS crash."""
 
 
 class ProgressSink(Protocol):
@@ -121,36 +127,46 @@ class Executor:
         self._user_ids: dict[str, str] = {k: v for k, v in plan.users.items() if v is not None}
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._user_errors: dict[str, str] = {}
-        self._announcements = Announcements(journal)
+        self.window = max(RESERVE_WINDOW, 16 * self.concurrency)
 
     async def run(self) -> ExecutionStats:
         queue: asyncio.Queue[ResolvedRow | None] = asyncio.Queue(maxsize=self.concurrency * 2)
         self.progress.start(self.plan.valid_rows)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.concurrency)]
+        tasks = [asyncio.create_task(self._feed(queue)), *workers]
         try:
-            for item in self.plan.records():
-                if self.stop.is_set():
-                    break
-                if not isinstance(item, RowSpec):
-                    continue
-                resolved = self.plan.resolve(item)
-                if resolved is None:
-                    continue
-                await queue.put(resolved)
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+            # A worker that dies must not leave the feeder blocked on a full queue for ever.
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in tasks:
+                if task.done() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
         except BaseException:
-            for task in workers:
+            for task in tasks:
                 task.cancel()
             with contextlib.suppress(BaseException):
-                await asyncio.gather(*workers, return_exceptions=True)
+                await asyncio.gather(*tasks, return_exceptions=True)
             raise
         finally:
             self.progress.stop()
         self.stats.stopped = self.stop.is_set()
         self.stats.interrupted = self.plan.valid_rows - self.stats.finished
         return self.stats
+
+    async def _feed(self, queue: asyncio.Queue[ResolvedRow | None]) -> None:
+        """Stream the planned rows to the workers, reserving a window ahead in the journal."""
+        for item in self.plan.records():
+            if self.stop.is_set():
+                break
+            if not isinstance(item, RowSpec):
+                continue
+            resolved = self.plan.resolve(item)
+            if resolved is None:
+                continue
+            if item.line > self.journal.reserved:
+                self.journal.reserve(item.line + self.window)
+            await queue.put(resolved)
+        for _ in range(self.concurrency):
+            await queue.put(None)
 
     async def _worker(self, queue: asyncio.Queue[ResolvedRow | None]) -> None:
         while True:
@@ -297,7 +313,7 @@ class Executor:
                 raise RowFailed("user_name: required: no Tray user has this external_user_id")
             self._check_stop()
             attempt += 1
-            await self._announcements.announce(lambda j: j.set_user(external_id, "creating"))
+            self.journal.set_user(external_id, "creating")
             try:
                 user_id = await self.gateway.create_user(name, external_id)
             except RemoteError as exc:
@@ -327,7 +343,7 @@ class Executor:
     ) -> tuple[str, bool]:
         """Create the auth once; `after` is the state committed with its id."""
         spec = row.spec
-        needs_reconcile = jr.progress == J.AUTH_CREATING
+        needs_reconcile = jr.progress == J.AUTH_CREATING or self.journal.suspect(spec.line)
         attempt = 0
         while True:
             if needs_reconcile:
@@ -340,9 +356,7 @@ class Executor:
             self._check_stop()
             attempt += 1
             # Before the write: durable, with the user id (the row is user_ready from here).
-            await self._announcements.announce(
-                lambda j: j.advance(ident, J.AUTH_CREATING, user_id=user_id, count_attempt=True)
-            )
+            self.journal.advance(ident, J.AUTH_CREATING, user_id=user_id, count_attempt=True)
             try:
                 auth_id = await self.gateway.create_auth(
                     user_id,
@@ -392,7 +406,7 @@ class Executor:
         assert spec.solution_id is not None
         assert spec.auth_slot is not None
         name = spec.instance_name or spec.auth_name
-        needs_reconcile = jr.progress == J.INSTANCE_CREATING
+        needs_reconcile = jr.progress == J.INSTANCE_CREATING or self.journal.suspect(spec.line)
         attempt = 0
         while True:
             if needs_reconcile:
@@ -402,9 +416,7 @@ class Executor:
                     return found.id, True
             self._check_stop()
             attempt += 1
-            await self._announcements.announce(
-                lambda j: j.advance(ident, J.INSTANCE_CREATING, count_attempt=True)
-            )
+            self.journal.advance(ident, J.INSTANCE_CREATING, count_attempt=True)
             try:
                 instance = await self.gateway.create_instance(
                     user_id,

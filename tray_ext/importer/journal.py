@@ -23,15 +23,23 @@ there.
 Users have their own small machine (`creating` -> `ready`) so that a user shared by many rows is
 created once.
 
-Durability is spent where it buys exactly-once, and nowhere else. The journal runs in WAL mode
-with `synchronous=NORMAL`: every commit survives the process dying (Ctrl-C, a crash, kill -9),
-because a committed WAL frame is in the OS's cache at once. An *announcement* is also made
-durable (`sync()`, an fsync of the log) before the request it announces is sent, and that fsync
-carries every commit before it. So after a power loss the journal may have lost the last
-confirmations, never an announcement: a row whose confirmation was lost is found `*_creating`
-and reconciled, never created twice. (Measured here: a FULL commit ~300-400 us on the event
-loop, a NORMAL one ~16 us; a row used to pay two FULL commits.) The fsync runs in a worker
-thread and is shared by every row announced meanwhile: `tray_ext.importer.announce`.
+Durability, and what it costs. Every commit is NORMAL in WAL mode: it survives the process
+dying (Ctrl-C, a crash, kill -9), because a committed WAL frame is in the OS's cache when COMMIT
+returns - but not the OS dying (power loss, kernel crash), which can lose the last seconds of
+commits. Making every announcement survive that too meant an fsync before every create, and an
+fsync of this journal takes 0.3-2 ms on the machines this was measured on: up to a third of a
+row's time at concurrency 1 (benchmarks/ANALYSIS.md). So the journal makes one promise durable
+instead, in advance: how far into the file the import may go (`reserve(line)`, fsynced before
+the executor hands out any row past the previous reservation, once per few hundred rows). After
+an OS crash, every row that may have reached Tray without a durable record lies at or before
+the reserved line; every such row not `done` is *suspect* and is reconciled by name before it is
+created again, exactly like a row found `*_creating`.
+
+Whether the OS may have crashed since the last run: the run marks the journal open (fsynced) and
+closed when it ends cleanly, with the machine's boot id (Linux: /proc/sys/kernel/random/boot_id).
+An unclean end within the same boot was the process dying - every commit is intact, nothing is
+suspect. An unclean end with another boot id, or where no boot id can be read, makes the rows
+up to the previous run's reservation suspect (`suspect_upto`, kept until the journal is deleted).
 
 Rows are keyed by a hash of their identity (user, service environment, auth name); the
 journal stores ids, states and secret-free messages - never credentials or user data. The
@@ -149,6 +157,14 @@ class JournalRow:
         return ORDER.index(self.progress) >= ORDER.index(state)
 
 
+def boot_id() -> str | None:
+    """An id that changes when the machine restarts (Linux), else None (then assume it did)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
 class JournalError(Exception):
     """The journal cannot be opened or belongs to another kind of file."""
 
@@ -175,13 +191,28 @@ class Journal:
             raise JournalError(f"{path}: journal schema {version}, expected {SCHEMA_VERSION}")
         self.run = int(self.meta("runs") or "0") + 1
         self.set_meta("runs", str(self.run))
+        self.suspect_upto = self._suspicion(boot_id())
+        self.reserved = 0
         self._wal_fd = self._open_wal() if self._wal else None
+        self.sync()  # this run is open, on disk, before anything is handed out
+
+    def _suspicion(self, boot: str | None) -> int:
+        """The last line that may have reached Tray unrecorded (0: none), and mark this run open."""
+        suspect = int(self.meta("suspect_upto") or "0")
+        if self.meta("open") == "1":  # the previous run did not end cleanly
+            same_boot = boot is not None and self.meta("boot_id") == boot
+            if not same_boot:  # the OS may have died with it: its last commits may be lost
+                suspect = max(suspect, int(self.meta("reserved") or "0"))
+        self.set_meta("suspect_upto", str(suspect))
+        self.set_meta("boot_id", boot or "")
+        self.set_meta("open", "1")
+        self.set_meta("reserved", "0")
+        return suspect
 
     def _open_wal(self) -> int:
         """A descriptor of the write-ahead log (it exists now: the commits above created it)."""
         wal = self.path.with_name(self.path.name + "-wal")  # SQLite's documented WAL file name
         fd = os.open(wal, os.O_RDWR)
-        os.fsync(fd)  # the schema and this run's number
         with contextlib.suppress(OSError):  # the log's directory entry (not possible on Windows)
             folder = os.open(self.path.parent, os.O_RDONLY)
             try:
@@ -190,23 +221,34 @@ class Journal:
                 os.close(folder)
         return fd
 
+    def sync(self) -> None:
+        """Make every commit made so far durable (an fsync of the write-ahead log).
+
+        Why an fsync of the log file: a committed WAL frame is already in the OS's cache when
+        COMMIT returns, so one fsync makes every earlier commit durable at once.
+        """
+        if self._wal_fd is not None:
+            os.fsync(self._wal_fd)
+
+    def reserve(self, line: int) -> None:
+        """Durably allow the import to go up to `line` (see the module docstring)."""
+        self.set_meta("reserved", str(line))
+        self.sync()
+        self.reserved = line
+
+    def suspect(self, line: int) -> bool:
+        """Whether the row at `line` may have reached Tray without a durable record."""
+        return line <= self.suspect_upto
+
+    def mark_clean(self) -> None:
+        """The run ended in order (finished or stopped gracefully): nothing is suspect of it."""
+        self.set_meta("open", "0")
+
     def close(self) -> None:
         if self._wal_fd is not None:
             os.close(self._wal_fd)
             self._wal_fd = None
         self._db.close()
-
-    def sync(self) -> None:
-        """Make every commit made so far durable (fsync the write-ahead log); blocking.
-
-        Why an fsync of the log file and not a FULL commit: a committed WAL frame is already in
-        the OS's cache when COMMIT returns, and `os.fsync` releases the GIL and touches no
-        SQLite state, so it can run in a worker thread while the event loop keeps sending other
-        rows - and one fsync covers every commit made before it started
-        (`tray_ext.importer.announce`). Call it from one thread at a time.
-        """
-        if self._wal_fd is not None:
-            os.fsync(self._wal_fd)
 
     def __enter__(self) -> Journal:
         return self
@@ -235,7 +277,7 @@ class Journal:
         return None if row is None else (str(row[0]), row[1])
 
     def set_user(self, external_user_id: str, state: str, user_id: str | None = None) -> None:
-        """One commit per user state change (durable once `sync()` has run after it)."""
+        """One commit per user state change."""
         self._db.execute(
             "INSERT INTO users(external_user_id, user_id, state, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(external_user_id) DO UPDATE SET user_id = excluded.user_id, "
@@ -289,7 +331,7 @@ class Journal:
         reconciled: bool = False,
         count_attempt: bool = False,
     ) -> None:
-        """Record a new state (and any id learned) in one commit; `sync()` makes it durable."""
+        """Record a new state (and any id learned) in one commit."""
         sets = ["state = ?", "resume_state = NULL", "error = NULL", "updated_at = ?"]
         args: list[object] = [state, time.time()]
         for column, value in (

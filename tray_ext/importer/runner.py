@@ -166,6 +166,7 @@ async def run_import(
         )
         try:
             stats = await executor.run()
+            journal.mark_clean()
         finally:
             outcomes = write_report(plan, journal, paths.report)
     status = "interrupted" if stats.stopped and stats.interrupted else "completed"
