@@ -78,7 +78,7 @@ def plan_for(quick: bool, full: bool) -> Plan:
         s1_overhead.Settings(),
         s2_hooks.Settings(),
         s3,
-        s4_memory.Settings(cap_seconds=600 if full else 150),
+        s4_memory.Settings(cap_seconds=600 if full else 240),
         s5_startup.Settings(),
     )
 

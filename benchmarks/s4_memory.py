@@ -33,7 +33,7 @@ TARGET_SPREAD = 0.10
 class Settings:
     sizes: tuple[int, int] = (10_000, 100_000)
     concurrency: int = 32
-    cap_seconds: float = 150.0
+    cap_seconds: float = 240.0
     """The longest an import may run before it is stopped with SIGINT."""
 
 
