@@ -1,32 +1,35 @@
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .authorize import Authorize
 from .base_client import TrayBaseClient
-from .base_model import UNSET, UnsetType
-from .call_connector import CallConnector
-from .create_external_user import CreateExternalUser
-from .create_solution_instance import CreateSolutionInstance
-from .create_user_authentication import CreateUserAuthentication
-from .generate_authorization_code import GenerateAuthorizationCode
-from .input_types import (
-    AuthValue,
-    ConfigValue,
-    SolutionInstanceSearchCriteria,
-    SolutionSearchCriteria,
-    UserSearchCriteria,
-)
+from .base_model import UNSET
 from .json_scalar import serialize_json
-from .list_authentication_names import ListAuthenticationNames
-from .list_authentications import ListAuthentications
-from .list_solution_instances import ListSolutionInstances
-from .list_solutions import ListSolutions
-from .list_users import ListUsers
-from .remove_authentication import RemoveAuthentication
-from .remove_external_user import RemoveExternalUser
-from .remove_solution_instance import RemoveSolutionInstance
-from .update_external_user import UpdateExternalUser
-from .update_solution_instance import UpdateSolutionInstance
-from .upgrade_solution_instance import UpgradeSolutionInstance
+
+if TYPE_CHECKING:
+    from .authorize import Authorize
+    from .base_model import UnsetType
+    from .call_connector import CallConnector
+    from .create_external_user import CreateExternalUser
+    from .create_solution_instance import CreateSolutionInstance
+    from .create_user_authentication import CreateUserAuthentication
+    from .generate_authorization_code import GenerateAuthorizationCode
+    from .input_types import (
+        AuthValue,
+        ConfigValue,
+        SolutionInstanceSearchCriteria,
+        SolutionSearchCriteria,
+        UserSearchCriteria,
+    )
+    from .list_authentication_names import ListAuthenticationNames
+    from .list_authentications import ListAuthentications
+    from .list_solution_instances import ListSolutionInstances
+    from .list_solutions import ListSolutions
+    from .list_users import ListUsers
+    from .remove_authentication import RemoveAuthentication
+    from .remove_external_user import RemoveExternalUser
+    from .remove_solution_instance import RemoveSolutionInstance
+    from .update_external_user import UpdateExternalUser
+    from .update_solution_instance import UpdateSolutionInstance
+    from .upgrade_solution_instance import UpgradeSolutionInstance
 
 
 def gql(q: str) -> str:
@@ -34,7 +37,9 @@ def gql(q: str) -> str:
 
 
 class TrayGraphQLClient(TrayBaseClient):
-    def list_authentications(self, **kwargs: Any) -> ListAuthentications:
+    def list_authentications(self, **kwargs: Any) -> "ListAuthentications":
+        from .list_authentications import ListAuthentications
+
         query = gql("""
             query ListAuthentications {
               viewer {
@@ -75,7 +80,9 @@ class TrayGraphQLClient(TrayBaseClient):
         data = self.get_data(response)
         return ListAuthentications.model_validate(data)
 
-    def list_authentication_names(self, **kwargs: Any) -> ListAuthenticationNames:
+    def list_authentication_names(self, **kwargs: Any) -> "ListAuthenticationNames":
+        from .list_authentication_names import ListAuthenticationNames
+
         query = gql("""
             query ListAuthenticationNames {
               viewer {
@@ -113,11 +120,13 @@ class TrayGraphQLClient(TrayBaseClient):
         service_id: str,
         service_environment_id: str,
         data: Any,
-        form_data: Union[Optional[Any], UnsetType] = UNSET,
-        scopes: Union[Optional[list[str]], UnsetType] = UNSET,
-        hidden: Union[Optional[bool], UnsetType] = UNSET,
+        form_data: Union[Optional[Any], "UnsetType"] = UNSET,
+        scopes: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        hidden: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> CreateUserAuthentication:
+    ) -> "CreateUserAuthentication":
+        from .create_user_authentication import CreateUserAuthentication
+
         query = gql("""
             mutation CreateUserAuthentication($name: String!, $serviceId: String!, $serviceEnvironmentId: String!, $data: Json!, $formData: Json, $scopes: [String!], $hidden: Boolean) {
               createUserAuthentication(
@@ -145,7 +154,11 @@ class TrayGraphQLClient(TrayBaseClient):
         _data = self.get_data(response)
         return CreateUserAuthentication.model_validate(_data)
 
-    def remove_authentication(self, authentication_id: str, **kwargs: Any) -> RemoveAuthentication:
+    def remove_authentication(
+        self, authentication_id: str, **kwargs: Any
+    ) -> "RemoveAuthentication":
+        from .remove_authentication import RemoveAuthentication
+
         query = gql("""
             mutation RemoveAuthentication($authenticationId: ID!) {
               removeAuthentication(input: {authenticationId: $authenticationId}) {
@@ -169,9 +182,11 @@ class TrayGraphQLClient(TrayBaseClient):
         version: str,
         operation: str,
         input: Any,
-        auth_id: Union[Optional[str], UnsetType] = UNSET,
+        auth_id: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> CallConnector:
+    ) -> "CallConnector":
+        from .call_connector import CallConnector
+
         query = gql("""
             mutation CallConnector($connector: String!, $version: String!, $operation: String!, $authId: String, $input: Json!) {
               callConnector(
@@ -196,11 +211,13 @@ class TrayGraphQLClient(TrayBaseClient):
 
     def list_solutions(
         self,
-        criteria: Union[Optional[SolutionSearchCriteria], UnsetType] = UNSET,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
+        criteria: Union[Optional["SolutionSearchCriteria"], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> ListSolutions:
+    ) -> "ListSolutions":
+        from .list_solutions import ListSolutions
+
         query = gql("""
             query ListSolutions($criteria: SolutionSearchCriteria, $first: Int, $after: String) {
               viewer {
@@ -244,11 +261,13 @@ class TrayGraphQLClient(TrayBaseClient):
 
     def list_solution_instances(
         self,
-        criteria: Union[Optional[SolutionInstanceSearchCriteria], UnsetType] = UNSET,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
+        criteria: Union[Optional["SolutionInstanceSearchCriteria"], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> ListSolutionInstances:
+    ) -> "ListSolutionInstances":
+        from .list_solution_instances import ListSolutionInstances
+
         query = gql("""
             query ListSolutionInstances($criteria: SolutionInstanceSearchCriteria, $first: Int, $after: String) {
               viewer {
@@ -306,10 +325,12 @@ class TrayGraphQLClient(TrayBaseClient):
         self,
         solution_id: str,
         instance_name: str,
-        auth_values: Union[Optional[list[AuthValue]], UnsetType] = UNSET,
-        config_values: Union[Optional[list[ConfigValue]], UnsetType] = UNSET,
+        auth_values: Union[Optional[list["AuthValue"]], "UnsetType"] = UNSET,
+        config_values: Union[Optional[list["ConfigValue"]], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> CreateSolutionInstance:
+    ) -> "CreateSolutionInstance":
+        from .create_solution_instance import CreateSolutionInstance
+
         query = gql("""
             mutation CreateSolutionInstance($solutionId: ID!, $instanceName: String!, $authValues: [AuthValue!], $configValues: [ConfigValue!]) {
               createSolutionInstance(
@@ -359,13 +380,15 @@ class TrayGraphQLClient(TrayBaseClient):
     def update_solution_instance(
         self,
         solution_instance_id: str,
-        instance_name: Union[Optional[str], UnsetType] = UNSET,
-        enabled: Union[Optional[bool], UnsetType] = UNSET,
-        auth_values: Union[Optional[list[AuthValue]], UnsetType] = UNSET,
-        config_values: Union[Optional[list[ConfigValue]], UnsetType] = UNSET,
-        error_on_enabling_with_missing_values: Union[Optional[bool], UnsetType] = UNSET,
+        instance_name: Union[Optional[str], "UnsetType"] = UNSET,
+        enabled: Union[Optional[bool], "UnsetType"] = UNSET,
+        auth_values: Union[Optional[list["AuthValue"]], "UnsetType"] = UNSET,
+        config_values: Union[Optional[list["ConfigValue"]], "UnsetType"] = UNSET,
+        error_on_enabling_with_missing_values: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> UpdateSolutionInstance:
+    ) -> "UpdateSolutionInstance":
+        from .update_solution_instance import UpdateSolutionInstance
+
         query = gql("""
             mutation UpdateSolutionInstance($solutionInstanceId: ID!, $instanceName: String, $enabled: Boolean, $authValues: [AuthValue!], $configValues: [ConfigValue!], $errorOnEnablingWithMissingValues: Boolean) {
               updateSolutionInstance(
@@ -417,10 +440,12 @@ class TrayGraphQLClient(TrayBaseClient):
     def upgrade_solution_instance(
         self,
         solution_instance_id: str,
-        auth_values: Union[Optional[list[AuthValue]], UnsetType] = UNSET,
-        config_values: Union[Optional[list[ConfigValue]], UnsetType] = UNSET,
+        auth_values: Union[Optional[list["AuthValue"]], "UnsetType"] = UNSET,
+        config_values: Union[Optional[list["ConfigValue"]], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> UpgradeSolutionInstance:
+    ) -> "UpgradeSolutionInstance":
+        from .upgrade_solution_instance import UpgradeSolutionInstance
+
         query = gql("""
             mutation UpgradeSolutionInstance($solutionInstanceId: ID!, $authValues: [AuthValue!], $configValues: [ConfigValue!]) {
               upgradeSolutionInstance(
@@ -468,7 +493,9 @@ class TrayGraphQLClient(TrayBaseClient):
 
     def remove_solution_instance(
         self, solution_instance_id: str, **kwargs: Any
-    ) -> RemoveSolutionInstance:
+    ) -> "RemoveSolutionInstance":
+        from .remove_solution_instance import RemoveSolutionInstance
+
         query = gql("""
             mutation RemoveSolutionInstance($solutionInstanceId: ID!) {
               removeSolutionInstance(input: {solutionInstanceId: $solutionInstanceId}) {
@@ -488,11 +515,13 @@ class TrayGraphQLClient(TrayBaseClient):
 
     def list_users(
         self,
-        criteria: Union[Optional[UserSearchCriteria], UnsetType] = UNSET,
-        first: Union[Optional[int], UnsetType] = UNSET,
-        after: Union[Optional[str], UnsetType] = UNSET,
+        criteria: Union[Optional["UserSearchCriteria"], "UnsetType"] = UNSET,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> ListUsers:
+    ) -> "ListUsers":
+        from .list_users import ListUsers
+
         query = gql("""
             query ListUsers($criteria: UserSearchCriteria, $first: Int, $after: String) {
               users(criteria: $criteria, first: $first, after: $after) {
@@ -527,9 +556,11 @@ class TrayGraphQLClient(TrayBaseClient):
         self,
         name: str,
         external_user_id: str,
-        is_test_user: Union[Optional[bool], UnsetType] = UNSET,
+        is_test_user: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> CreateExternalUser:
+    ) -> "CreateExternalUser":
+        from .create_external_user import CreateExternalUser
+
         query = gql("""
             mutation CreateExternalUser($name: String!, $externalUserId: String!, $isTestUser: Boolean) {
               createExternalUser(
@@ -556,9 +587,11 @@ class TrayGraphQLClient(TrayBaseClient):
     def update_external_user(
         self,
         user_id: str,
-        is_test_user: Union[Optional[bool], UnsetType] = UNSET,
+        is_test_user: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
-    ) -> UpdateExternalUser:
+    ) -> "UpdateExternalUser":
+        from .update_external_user import UpdateExternalUser
+
         query = gql("""
             mutation UpdateExternalUser($userId: ID!, $isTestUser: Boolean) {
               updateExternalUser(input: {userId: $userId, isTestUser: $isTestUser}) {
@@ -581,7 +614,9 @@ class TrayGraphQLClient(TrayBaseClient):
         data = self.get_data(response)
         return UpdateExternalUser.model_validate(data)
 
-    def remove_external_user(self, user_id: str, **kwargs: Any) -> RemoveExternalUser:
+    def remove_external_user(self, user_id: str, **kwargs: Any) -> "RemoveExternalUser":
+        from .remove_external_user import RemoveExternalUser
+
         query = gql("""
             mutation RemoveExternalUser($userId: ID!) {
               removeExternalUser(input: {userId: $userId}) {
@@ -599,7 +634,9 @@ class TrayGraphQLClient(TrayBaseClient):
         data = self.get_data(response)
         return RemoveExternalUser.model_validate(data)
 
-    def authorize(self, user_id: str, **kwargs: Any) -> Authorize:
+    def authorize(self, user_id: str, **kwargs: Any) -> "Authorize":
+        from .authorize import Authorize
+
         query = gql("""
             mutation Authorize($userId: ID!) {
               authorize(input: {userId: $userId}) {
@@ -614,7 +651,11 @@ class TrayGraphQLClient(TrayBaseClient):
         data = self.get_data(response)
         return Authorize.model_validate(data)
 
-    def generate_authorization_code(self, user_id: str, **kwargs: Any) -> GenerateAuthorizationCode:
+    def generate_authorization_code(
+        self, user_id: str, **kwargs: Any
+    ) -> "GenerateAuthorizationCode":
+        from .generate_authorization_code import GenerateAuthorizationCode
+
         query = gql("""
             mutation GenerateAuthorizationCode($userId: ID!) {
               generateAuthorizationCode(input: {userId: $userId}) {
