@@ -139,3 +139,36 @@ def test_closing_the_window_without_an_event_is_reported_as_closed(page: Any) ->
 
     assert outcome(page) == "closed"
     shot(page, "closed-window-page")
+
+
+RACE = """
+async ({ graceMs }) => {
+  const { openTrayAuthDialog } = await import("/static/tray-auth-dialog.js");
+  const handlers = [];
+  const popup = { closed: false, location: {}, close() { this.closed = true; } };
+  const fakeWindow = {  // a real window's timers; a popup whose message we deliver late
+    location: window.location,
+    open: () => popup,
+    addEventListener: (_type, handler) => handlers.push(handler),
+    removeEventListener: () => {},
+    setInterval: (fn, ms) => window.setInterval(fn, ms),
+    clearInterval: (id) => window.clearInterval(id),
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+    clearTimeout: (id) => window.clearTimeout(id),
+  };
+  const outcome = openTrayAuthDialog("https://dialog.example/auth", {
+    window: fakeWindow, closedPollMs: 5, closedGraceMs: graceMs,
+  }).then(({ authId }) => `finish ${authId}`, (error) => error.reason);
+  popup.closed = true;  // the dialog closed itself right after posting "finish" ...
+  await new Promise((done) => window.setTimeout(done, 60));  // ... seen closed by the poll first
+  const message = { type: "tray.authpopup.finish", authId: "auth-1", authType: "token" };
+  const event = { source: popup, origin: "https://dialog.example", data: message };
+  handlers.forEach((handler) => handler(event));
+  return outcome;
+}
+"""
+
+
+def test_a_finish_delivered_after_the_window_closed_still_counts(page: Any) -> None:
+    assert page.evaluate(RACE, {"graceMs": 500}) == "finish auth-1"
+    assert page.evaluate(RACE, {"graceMs": 0}) == "closed"  # without the grace: the old bug

@@ -12,6 +12,10 @@
  * - Tray's event names differ in case: `tray.authpopup.finish`, `tray.authpopup.close`, but
  *   `tray.authPopup.error` (capital P).
  *
+ * Options: `origin` (the dialog's origin, for a white-label domain), `features` (window.open's),
+ * `closedPollMs` (how often to check whether the user closed the window, default 400) and
+ * `closedGraceMs` (how long a closed window may still deliver its last message, default 500).
+ *
  * Resolves with `{authId, authType}`. Rejects with a `TrayAuthDialogError` whose `reason` is
  * "blocked" (the browser refused the popup), "closed" (the user cancelled or closed the window),
  * "error" (the dialog reported an error: a reused or expired code, a service/environment
@@ -48,6 +52,7 @@ export function openTrayAuthDialog(urlOrPromise, options = {}) {
   return new Promise((resolve, reject) => {
     let expectedOrigin = options.origin ? new URL(options.origin).origin : null;
     let settled = false;
+    let graceTimer = null; // set once the window is seen closed
     const pollMs = options.closedPollMs || 400;
 
     const finish = (fn, value) => {
@@ -55,6 +60,7 @@ export function openTrayAuthDialog(urlOrPromise, options = {}) {
       settled = true;
       win.removeEventListener("message", onMessage);
       win.clearInterval(closedTimer);
+      if (graceTimer !== null) win.clearTimeout(graceTimer);
       fn(value);
     };
 
@@ -75,9 +81,15 @@ export function openTrayAuthDialog(urlOrPromise, options = {}) {
       }
     };
 
+    // The dialog posts "finish" and closes itself at once; the message and our poll are separate
+    // tasks, so on a busy machine the window can be seen closed before the message is delivered.
+    // A closed window is therefore only a cancellation if no message arrives within a grace period.
+    const graceMs = options.closedGraceMs ?? 500;
     const closedTimer = win.setInterval(() => {
-      if (popup.closed) {
-        finish(reject, new TrayAuthDialogError("closed", "the dialog window was closed"));
+      if (popup.closed && graceTimer === null) {
+        graceTimer = win.setTimeout(() => {
+          finish(reject, new TrayAuthDialogError("closed", "the dialog window was closed"));
+        }, graceMs);
       }
     }, pollMs);
     win.addEventListener("message", onMessage);
