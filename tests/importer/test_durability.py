@@ -160,3 +160,18 @@ async def test_after_the_process_alone_died_the_journal_is_trusted(
     assert result.stats is not None
     assert result.stats.reconciled == 1  # only the row Tray created after its announcement
     assert fake.calls.get("list_auths", 0) - listed_before == 1
+
+
+def test_a_reservation_is_committed_before_one_fsynced_commit(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite") as journal:
+        statements: list[str] = []
+        db = journal._db  # private on purpose: the SQL sent is what is tested
+        db.set_trace_callback(statements.append)
+        journal.reserve(300)
+        db.set_trace_callback(None)
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # back to NORMAL
+    full = statements.index("PRAGMA synchronous=FULL")
+    reserved = next(i for i, sql in enumerate(statements) if "'reserved', '300'" in sql)
+    assert reserved < full  # the reservation is in the log before the fsynced commit
+    assert statements[full + 1].startswith("INSERT INTO meta")  # the commit made in FULL mode
+    assert statements[-1] == "PRAGMA synchronous=NORMAL"

@@ -48,8 +48,6 @@ journal stores ids, states and secret-free messages - never credentials or user 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -193,7 +191,6 @@ class Journal:
         self.set_meta("runs", str(self.run))
         self.suspect_upto = self._suspicion(boot_id())
         self.reserved = 0
-        self._wal_fd = self._open_wal() if self._wal else None
         self.sync()  # this run is open, on disk, before anything is handed out
 
     def _suspicion(self, boot: str | None) -> int:
@@ -209,26 +206,20 @@ class Journal:
         self.set_meta("reserved", "0")
         return suspect
 
-    def _open_wal(self) -> int:
-        """A descriptor of the write-ahead log (it exists now: the commits above created it)."""
-        wal = self.path.with_name(self.path.name + "-wal")  # SQLite's documented WAL file name
-        fd = os.open(wal, os.O_RDWR)
-        with contextlib.suppress(OSError):  # the log's directory entry (not possible on Windows)
-            folder = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-        return fd
-
     def sync(self) -> None:
-        """Make every commit made so far durable (an fsync of the write-ahead log).
+        """Make every commit made so far durable.
 
-        Why an fsync of the log file: a committed WAL frame is already in the OS's cache when
-        COMMIT returns, so one fsync makes every earlier commit durable at once.
+        One commit in FULL mode fsyncs the write-ahead log, which holds every earlier (NORMAL)
+        commit too; SQLite applies `synchronous` per transaction, so the connection goes back to
+        NORMAL at once.
         """
-        if self._wal_fd is not None:
-            os.fsync(self._wal_fd)
+        if not self._wal:
+            return  # every commit is FULL already
+        self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            self.set_meta("synced_at", repr(time.time()))
+        finally:
+            self._db.execute("PRAGMA synchronous=NORMAL")
 
     def reserve(self, line: int) -> None:
         """Durably allow the import to go up to `line` (see the module docstring)."""
@@ -245,9 +236,6 @@ class Journal:
         self.set_meta("open", "0")
 
     def close(self) -> None:
-        if self._wal_fd is not None:
-            os.close(self._wal_fd)
-            self._wal_fd = None
         self._db.close()
 
     def __enter__(self) -> Journal:
