@@ -43,7 +43,7 @@ class Settings:
         return (self.rows or {}).get(concurrency, default_rows(concurrency))
 
 
-ROWS = {1: 1000, 8: 2000, 32: 2000, 64: 1500}
+ROWS = {1: 2000, 8: 2000, 32: 2000, 64: 1500}
 
 
 def default_rows(concurrency: int) -> int:

@@ -4,8 +4,8 @@ The emulator answers a create in milliseconds; 100,000 of them do not fit the ti
 both imports here run against benchmarks.stub (replaying the emulator's read-only answers and
 answering creates at once), which also makes the two runs comparable: same server, same
 concurrency, only the file's length differs. Each import is a child process; its peak RSS is
-the kernel's `ru_maxrss` for it (VmHWM), and its RSS is sampled every 0.25 s to show whether it
-grows with the rows done. If the 100,000-row import cannot finish within its time cap it is
+its own VmHWM (see benchmarks.procs for why not `ru_maxrss`), and its RSS is sampled every
+0.25 s to show whether it grows with the rows done. If the 100,000-row import cannot finish within its time cap it is
 stopped with Ctrl-C (SIGINT: requests in flight finish, the journal and report are written);
 the peak then covers the plan of all 100,000 rows and the rows done, and the notes say so.
 """
