@@ -5,9 +5,10 @@ both imports here run against benchmarks.stub (replaying the emulator's read-onl
 answering creates at once), which also makes the two runs comparable: same server, same
 concurrency, only the file's length differs. Each import is a child process; its peak RSS is
 its own VmHWM (see benchmarks.procs for why not `ru_maxrss`), and its RSS is sampled every
-0.25 s to show whether it grows with the rows done. If the 100,000-row import cannot finish within its time cap it is
-stopped with Ctrl-C (SIGINT: requests in flight finish, the journal and report are written);
-the peak then covers the plan of all 100,000 rows and the rows done, and the notes say so.
+0.25 s to show whether it grows with the rows done. If the 100,000-row import cannot finish
+within its time cap it is stopped with Ctrl-C (SIGINT: requests in flight finish, the journal
+and report are written); the peak then covers the plan of all 100,000 rows and the rows done,
+and the notes say so.
 """
 
 from __future__ import annotations
