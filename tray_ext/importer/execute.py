@@ -138,8 +138,8 @@ class Executor:
             # A worker that dies must not leave the feeder blocked on a full queue for ever.
             await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in tasks:
-                if task.done() and task.exception() is not None:
-                    raise task.exception()  # type: ignore[misc]
+                if task.done():
+                    task.result()  # re-raises what a worker or the feeder died of
         except BaseException:
             for task in tasks:
                 task.cancel()
