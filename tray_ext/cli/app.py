@@ -102,6 +102,15 @@ app.add_typer(users_app, name="users")
 app.add_typer(auths_app, name="auths")
 
 
+def _print_version(value: bool) -> None:
+    """`--version`: the one version, `tray_ext.__version__` (also the wheel's metadata)."""
+    if value:
+        from tray_ext import __version__
+
+        print(f"tray-ext {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     region: Annotated[
@@ -126,6 +135,15 @@ def _root(
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Full error details and tracebacks.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print tray-ext's version and exit.",
+        ),
     ] = False,
 ) -> None:
     SETTINGS.region = region

@@ -1,0 +1,47 @@
+"""The package's one version and its top-level exports (issue #14)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+
+import pytest
+
+import tray_ext
+from tray_ext.cli.app import run
+
+
+def test_version_is_single_sourced() -> None:
+    assert tray_ext.__version__ == importlib.metadata.version("tray-ext")
+
+
+def test_cli_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"tray-ext {tray_ext.__version__}"
+
+
+def test_python_dash_m_tray_ext_is_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tray_ext", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"tray-ext {tray_ext.__version__}"
+
+
+def test_public_errors_and_types_are_top_level() -> None:
+    from tray_ext import Connector, NotFound, TrayError, ValidationError, errors, models
+
+    assert NotFound is errors.NotFound
+    assert ValidationError is errors.ValidationError
+    assert issubclass(NotFound, TrayError)
+    assert Connector is models.Connector
+    for name in errors.__all__ + models.__all__:
+        assert name in tray_ext.__all__
+
+
+def test_import_tray_ext_brings_in_no_cli_dependency() -> None:
+    code = "import sys, tray_ext; print(sorted({'typer', 'rich'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
