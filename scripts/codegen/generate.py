@@ -10,6 +10,10 @@ tray_ext_graphql_sync (ariadne-codegen, sync client; ariadne-codegen makes one k
 Everything they are made from lives in the repository: spec/, scripts/codegen/ (generator
 configuration, REST template overrides, the GraphQL base clients, Json scalar and repr plugin).
 The output is formatted by the pinned ruff, so two runs give identical bytes.
+
+Then the breaking-change gate (scripts/api_gate) compares the tree with the baseline in api/:
+`--check` fails on a breaking change without a major version bump or a stale CHANGELOG.md
+section; a plain run rewrites that section; `--record-baseline` records a new baseline.
 """
 
 from __future__ import annotations
@@ -169,10 +173,25 @@ def differences(expected: Path, actual: Path) -> list[str]:
     )
 
 
+def gate_main(args: list[str]) -> None:
+    """The breaking-change gate (scripts/api_gate/gate.py) over the tree; exits on failure."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "api_gate" / "gate.py"), *args], check=False
+    )
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail when generated/ is stale")
+    parser.add_argument(
+        "--record-baseline", action="store_true", help="record the tree as the API baseline (api/)"
+    )
     args = parser.parse_args()
+    if args.record_baseline:
+        gate_main(["--record"])
+        return
     check_pins()
     with tempfile.TemporaryDirectory(prefix="tray-ext-generate-") as tmp:
         out = Path(tmp) / "generated"
@@ -185,11 +204,13 @@ def main() -> None:
                 print("\n".join(f"  {line}" for line in diff))
                 sys.exit(1)
             print("generated/ is up to date with spec/")
+            gate_main(["--check"])
             return
         if GENERATED.exists():
             shutil.rmtree(GENERATED)
         shutil.copytree(out, GENERATED)
         print(f"generated/ rewritten ({len(diff)} file(s) changed)")
+        gate_main([])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,221 @@
+"""The breaking-change gate (scripts/api_gate), run on temporary copies of the tree."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from api_gate import gate, rest  # noqa: E402
+
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    root.mkdir()
+    for name in ("spec", "api", "tray_ext", "generated"):
+        shutil.copytree(ROOT / name, root / name, ignore=IGNORE)
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    return root
+
+
+def _spec(root: Path) -> dict[str, Any]:
+    return dict(yaml.safe_load((root / "spec/openapi.yaml").read_text()))
+
+
+def _write_spec(root: Path, doc: dict[str, Any]) -> None:
+    (root / "spec/openapi.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def _fails_naming(root: Path, capsys: pytest.CaptureFixture[str], *names: str) -> str:
+    assert gate.check(root) == 1
+    out = capsys.readouterr().out
+    assert "breaking change" in out
+    for name in names:
+        assert name in out
+    return out
+
+
+def test_the_real_tree_passes(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert gate.check(tree) == 0
+    assert "none unapproved" in capsys.readouterr().out
+
+
+def test_renaming_an_operation_fails(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _spec(tree)
+    doc["paths"]["/core/v1/connectors"]["get"]["operationId"] = "listConnectors"
+    _write_spec(tree, doc)
+    _fails_naming(tree, capsys, "getConnectors", "renamed to `listConnectors`")
+
+
+def test_removing_a_graphql_field_fails(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tree / "spec/schema.graphql"
+    text = schema.read_text()
+    line = (
+        '  "Master token. +docs"\n'
+        "  updateExternalUser(input: UpdateExternalUserInput!): UpdateExternalUserPayload!\n"
+    )
+    assert line in text
+    schema.write_text(text.replace(line, ""))
+    _fails_naming(tree, capsys, "Mutation.updateExternalUser was removed")
+
+
+def _optional_response_field(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A response object schema in doc with a property that is not required (breadth first)."""
+    queue: list[Any] = [
+        op["responses"]["200"]["content"]["application/json"]["schema"]
+        for item in doc["paths"].values()
+        for method, op in item.items()
+        if method == "get"
+        and "200" in op.get("responses", {})
+        and "content" in op["responses"]["200"]
+    ]
+    for node in queue:
+        while isinstance(node, dict) and "$ref" in node:
+            node = doc["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+        if not isinstance(node, dict):
+            continue
+        props = node.get("properties") or {}
+        optional = [p for p in props if p not in node.get("required", [])]
+        if optional:
+            return node, optional[0]
+        queue += list(props.values()) + ([node["items"]] if "items" in node else [])
+    raise AssertionError("no optional response field found")
+
+
+def test_making_a_response_field_required_fails(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _spec(tree)
+    schema, field = _optional_response_field(doc)
+    schema["required"] = [*schema.get("required", []), field]
+    _write_spec(tree, doc)
+    _fails_naming(tree, capsys, f"response field `{field}` made required")
+
+
+def test_removing_a_public_function_fails(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    start = text.index("def status_error_class(")
+    errors.write_text(text[:start].replace('    "status_error_class",\n', ""))
+    _fails_naming(tree, capsys, "status_error_class")
+
+
+def test_a_major_bump_approves_a_breaking_change(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _spec(tree)
+    doc["paths"]["/core/v1/connectors"]["get"]["operationId"] = "listConnectors"
+    _write_spec(tree, doc)
+    init = tree / "tray_ext/__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "1.0.0"'))
+    (tree / "CHANGELOG.md").write_text(gate.changelog_with(tree, gate.section(gate.changes(tree))))
+    assert gate.check(tree) == 0
+    assert "renamed to `listConnectors`" in (tree / "CHANGELOG.md").read_text()
+
+
+def test_adding_an_optional_field_passes_and_lands_in_the_changelog(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _spec(tree)
+    schema, _ = _optional_response_field(doc)
+    schema["properties"]["shinyNewField"] = {"type": "string"}
+    _write_spec(tree, doc)
+    assert gate.check(tree) == 1  # the changelog must say so first
+    assert "CHANGELOG.md's generated section is stale" in capsys.readouterr().out
+    (tree / "CHANGELOG.md").write_text(gate.changelog_with(tree, gate.section(gate.changes(tree))))
+    assert gate.check(tree) == 0
+    log = (tree / "CHANGELOG.md").read_text()
+    assert "### Added" in log
+    assert "optional field `shinyNewField` added" in log
+
+
+# --------------------------------------------------------------------- REST rules, one each
+def _op(**extra: Any) -> dict[str, Any]:
+    op: dict[str, Any] = {"operationId": "getThing", "responses": {}}
+    op.update(extra)
+    return {"openapi": "3.1.0", "paths": {"/thing": {"get": op}}}
+
+
+def _body(schema: dict[str, Any], *, request: bool) -> dict[str, Any]:
+    content = {"content": {"application/json": {"schema": schema}}}
+    return _op(requestBody=content) if request else _op(responses={"200": content})
+
+
+def _obj(required: list[str] | None = None, **props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required or []}
+
+
+def _breaking(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return [c.description for c in rest.compare(old, new) if c.severity == "breaking"]
+
+
+S = {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (_op(), {"openapi": "3.1.0", "paths": {}}, "operation `getThing` (GET /thing) removed"),
+        (
+            _op(parameters=[{"in": "query", "name": "q", "schema": S}]),
+            _op(),
+            "query parameter `q` removed",
+        ),
+        (
+            _op(parameters=[{"in": "query", "name": "q", "schema": S}]),
+            _op(parameters=[{"in": "query", "name": "q", "required": True, "schema": S}]),
+            "query parameter `q` made required",
+        ),
+        (
+            _op(),
+            _op(parameters=[{"in": "query", "name": "q", "required": True, "schema": S}]),
+            "required query parameter `q` added",
+        ),
+        (_body(_obj(a=S), request=True), _body(_obj(), request=True), "request field `a` removed"),
+        (
+            _body(_obj(a=S), request=True),
+            _body(_obj(["a"], a=S), request=True),
+            "request field `a` made required",
+        ),
+        (
+            _body(_obj(["a"], a=S), request=False),
+            _body(_obj(a=S), request=False),
+            "response field `a` made optional",
+        ),
+        (
+            _body(_obj(a=S), request=False),
+            _body(_obj(), request=False),
+            "response field `a` removed",
+        ),
+        (
+            _body(_obj(a=S), request=False),
+            _body(_obj(a={"type": "integer"}), request=False),
+            "type changed from string to integer",
+        ),
+        (
+            _body(_obj(a={"type": "string", "enum": ["x", "y"]}), request=True),
+            _body(_obj(a={"type": "string", "enum": ["x"]}), request=True),
+            "enum narrowed (removed y)",
+        ),
+    ],
+)
+def test_rest_rule(old: dict[str, Any], new: dict[str, Any], expected: str) -> None:
+    assert any(expected in line for line in _breaking(old, new)), _breaking(old, new)
+
+
+def test_rest_additions_are_safe() -> None:
+    old, new = _body(_obj(a=S), request=True), _body(_obj(a=S, b=S), request=True)
+    assert _breaking(old, new) == []
+    assert [c.description for c in rest.compare(old, new)] == [
+        "`getThing` request: optional field `b` added"
+    ]
