@@ -19,7 +19,8 @@ def _copy_repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(REPO / "pyproject.toml", root)
-    for folder in ("spec", "scripts", "generated"):
+    shutil.copy(REPO / "CHANGELOG.md", root)  # scripts/generate --check also runs the API gate
+    for folder in ("spec", "scripts", "generated", "api", "tray_ext"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
