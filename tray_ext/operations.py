@@ -15,7 +15,7 @@ import difflib
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -45,6 +45,9 @@ from tray_ext.tokens import USER_TOKEN_LIFETIME
 from tray_ext.validation import check_auth_input, password_keys
 
 __all__ = ["GraphQL", "Op", "Rest", "Scope", "SharedState"]
+
+if TYPE_CHECKING:
+    from tray_ext_rest.types import Unset
 
 T = TypeVar("T")
 
@@ -137,12 +140,33 @@ def _connector(raw: Any) -> Connector:
     )
 
 
+def _elements(elements: list[T] | Unset) -> list[T]:
+    """A list response's items: Tray's schema lets `elements` be absent (the generated model then
+    holds UNSET), which reads as an empty list rather than a crash (a tolerant reader)."""
+    return list(elements) if isinstance(elements, list) else []
+
+
+def _scope_names(items: Sequence[object]) -> list[str]:
+    """Scope names from Get service environments' items, which Tray's schema lets be objects,
+    strings, booleans, integers or arrays: an object's `scope`, a string as is; the rest name no
+    scope and are skipped, so an odd item never breaks listing environments."""
+    from tray_ext_rest.models import ServiceEnvironmentScope
+
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, ServiceEnvironmentScope) and isinstance(item.scope, str):
+            names.append(item.scope)
+        elif isinstance(item, str):
+            names.append(item)
+    return names
+
+
 def list_connectors(scope: Scope, state: SharedState) -> Op[list[Connector]]:
     from tray_ext_rest.api.connectors import get_connectors
     from tray_ext_rest.models import PublicConnectorList
 
     parsed = yield _rest(get_connectors, "getConnectors", scope.facts(), PublicConnectorList)
-    connectors = [_connector(raw) for raw in parsed.elements]
+    connectors = [_connector(raw) for raw in _elements(parsed.elements)]
     with state.lock:
         state.services = {(c.service.name, c.service.version): c.service for c in connectors}
     return connectors
@@ -171,7 +195,7 @@ def connector_operations(scope: Scope, name: str, version: str) -> Op[list[Conne
             has_dynamic_output=raw.has_dynamic_output,
             auth_scopes=[] if isinstance(raw.auth_scopes, Unset) else list(raw.auth_scopes),
         )
-        for raw in parsed.elements
+        for raw in _elements(parsed.elements)
     ]
 
 
@@ -267,10 +291,10 @@ def list_environments(
             authentication_type=str(raw.authentication_type),
             credentials_schema=raw.credentials_schema.to_dict(),
             user_data_schema=raw.user_data_schema.to_dict(),
-            scopes=[scope_.scope for scope_ in raw.scopes],
+            scopes=_scope_names(raw.scopes),
             service=service,
         )
-        for raw in parsed.elements
+        for raw in _elements(parsed.elements)
     ]
     with state.lock:
         state.environments[key] = environments

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
         PublicServiceEnvironmentAuthenticationType,
     )
     from .public_service_environment_list import PublicServiceEnvironmentList
+    from .public_service_environment_scopes_item_type_0_item import (
+        PublicServiceEnvironmentScopesItemType0Item,
+    )
     from .resource_not_found import ResourceNotFound
     from .service_environment_scope import ServiceEnvironmentScope
     from .unauthorized import Unauthorized
@@ -70,6 +73,7 @@ _LAZY_IMPORTS: dict[str, str] = {
     "PublicServiceEnvironment": ".public_service_environment",
     "PublicServiceEnvironmentAuthenticationType": ".public_service_environment_authentication_type",
     "PublicServiceEnvironmentList": ".public_service_environment_list",
+    "PublicServiceEnvironmentScopesItemType0Item": ".public_service_environment_scopes_item_type_0_item",
     "ResourceNotFound": ".resource_not_found",
     "ServiceEnvironmentScope": ".service_environment_scope",
     "Unauthorized": ".unauthorized",
@@ -119,6 +123,7 @@ __all__ = (
     "PublicServiceEnvironment",
     "PublicServiceEnvironmentAuthenticationType",
     "PublicServiceEnvironmentList",
+    "PublicServiceEnvironmentScopesItemType0Item",
     "ResourceNotFound",
     "ServiceEnvironmentScope",
     "Unauthorized",

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.public_connector import PublicConnector
 
@@ -15,22 +17,22 @@ T = TypeVar("T", bound="PublicConnectorList")
 
 @_attrs_define
 class PublicConnectorList:
-    elements: list[PublicConnector]
+    elements: list[PublicConnector] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        elements = []
-        for elements_item_data in self.elements:
-            elements_item = elements_item_data.to_dict()
-            elements.append(elements_item)
+        elements: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.elements, Unset):
+            elements = []
+            for elements_item_data in self.elements:
+                elements_item = elements_item_data.to_dict()
+                elements.append(elements_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "elements": elements,
-            }
-        )
+        field_dict.update({})
+        if elements is not UNSET:
+            field_dict["elements"] = elements
 
         return field_dict
 
@@ -39,12 +41,14 @@ class PublicConnectorList:
         from ..models.public_connector import PublicConnector  # noqa: PLC0415
 
         d = dict(src_dict)
-        elements = []
-        _elements = d.pop("elements")
-        for elements_item_data in _elements:
-            elements_item = PublicConnector.from_dict(elements_item_data)
+        _elements = d.pop("elements", UNSET)
+        elements: list[PublicConnector] | Unset = UNSET
+        if _elements is not UNSET:
+            elements = []
+            for elements_item_data in _elements:
+                elements_item = PublicConnector.from_dict(elements_item_data)
 
-            elements.append(elements_item)
+                elements.append(elements_item)
 
         public_connector_list = cls(
             elements=elements,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,9 @@ from ..models.public_service_environment_authentication_type import (
 
 if TYPE_CHECKING:
     from ..models.json_schema_document import JsonSchemaDocument
+    from ..models.public_service_environment_scopes_item_type_0_item import (
+        PublicServiceEnvironmentScopesItemType0Item,
+    )
     from ..models.service_environment_scope import ServiceEnvironmentScope
 
 
@@ -33,10 +36,18 @@ class PublicServiceEnvironment:
     """ A JSON Schema as Tray publishes it: drafts are mixed (draft-03 `required: true` beside
     draft-04+ required lists), with Tray extensions such as `advanced` and `lookup`.
      """
-    scopes: list[ServiceEnvironmentScope]
+    scopes: list[
+        bool
+        | int
+        | list[PublicServiceEnvironmentScopesItemType0Item]
+        | ServiceEnvironmentScope
+        | str
+    ]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.service_environment_scope import ServiceEnvironmentScope  # noqa: PLC0415
+
         id = self.id
 
         title = self.title
@@ -49,7 +60,17 @@ class PublicServiceEnvironment:
 
         scopes = []
         for scopes_item_data in self.scopes:
-            scopes_item = scopes_item_data.to_dict()
+            scopes_item: bool | dict[str, Any] | int | list[dict[str, Any]] | str
+            if isinstance(scopes_item_data, list):
+                scopes_item = []
+                for scopes_item_type_0_item_data in scopes_item_data:
+                    scopes_item_type_0_item = scopes_item_type_0_item_data.to_dict()
+                    scopes_item.append(scopes_item_type_0_item)
+
+            elif isinstance(scopes_item_data, ServiceEnvironmentScope):
+                scopes_item = scopes_item_data.to_dict()
+            else:
+                scopes_item = scopes_item_data
             scopes.append(scopes_item)
 
         field_dict: dict[str, Any] = {}
@@ -70,6 +91,9 @@ class PublicServiceEnvironment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.json_schema_document import JsonSchemaDocument  # noqa: PLC0415
+        from ..models.public_service_environment_scopes_item_type_0_item import (
+            PublicServiceEnvironmentScopesItemType0Item,  # noqa: PLC0415
+        )
         from ..models.service_environment_scope import ServiceEnvironmentScope  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -88,7 +112,51 @@ class PublicServiceEnvironment:
         scopes = []
         _scopes = d.pop("scopes")
         for scopes_item_data in _scopes:
-            scopes_item = ServiceEnvironmentScope.from_dict(scopes_item_data)
+
+            def _parse_scopes_item(
+                data: object,
+            ) -> (
+                bool
+                | int
+                | list[PublicServiceEnvironmentScopesItemType0Item]
+                | ServiceEnvironmentScope
+                | str
+            ):
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    scopes_item_type_0 = []
+                    _scopes_item_type_0 = data
+                    for scopes_item_type_0_item_data in _scopes_item_type_0:
+                        scopes_item_type_0_item = (
+                            PublicServiceEnvironmentScopesItemType0Item.from_dict(
+                                scopes_item_type_0_item_data
+                            )
+                        )
+
+                        scopes_item_type_0.append(scopes_item_type_0_item)
+
+                    return scopes_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    scopes_item_type_3 = ServiceEnvironmentScope.from_dict(data)
+
+                    return scopes_item_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    bool
+                    | int
+                    | list[PublicServiceEnvironmentScopesItemType0Item]
+                    | ServiceEnvironmentScope
+                    | str,
+                    data,
+                )
+
+            scopes_item = _parse_scopes_item(scopes_item_data)
 
             scopes.append(scopes_item)
 

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="ServiceEnvironmentScope")
 
 @_attrs_define
 class ServiceEnvironmentScope:
-    scope: str
+    scope: str | Unset = UNSET
     description: str | Unset = UNSET
     children: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -29,11 +29,9 @@ class ServiceEnvironmentScope:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "scope": scope,
-            }
-        )
+        field_dict.update({})
+        if scope is not UNSET:
+            field_dict["scope"] = scope
         if description is not UNSET:
             field_dict["description"] = description
         if children is not UNSET:
@@ -44,7 +42,7 @@ class ServiceEnvironmentScope:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        scope = d.pop("scope")
+        scope = d.pop("scope", UNSET)
 
         description = d.pop("description", UNSET)
 
