@@ -50,6 +50,9 @@ def test_committed_generated_code_matches_spec_and_a_spec_edit_is_caught(tmp_pat
     assert check.returncode == 1
     assert f"changed: {MODEL.relative_to('generated')}" in check.stdout
 
+    # The edit is a breaking change, so the API gate (also run by --check) wants a major bump.
+    init = root / "tray_ext" / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "1.0.0"'))
     assert _generate(root).returncode == 0
     after = (root / MODEL).read_text()
     assert "version: int" in before
