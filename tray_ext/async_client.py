@@ -62,6 +62,9 @@ class AsyncTray:
         transport: the httpx transport to send through (default: httpx.HTTPTransport).
         tracing: an OpenTelemetry span per call (needs tray-ext[otel]; or TRAY_EXT_TRACING=1).
         clock: replace time (tests).
+        trusted_hosts: hosts outside the region's Tray hosts that may get the token (`host` or
+            `host:port`; also TRAY_TRUSTED_HOSTS, comma-separated): an emulator, a proxy. With no
+            region asked for, a loopback host (the emulator on this machine) needs no listing.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class AsyncTray:
         transport: httpx.AsyncBaseTransport | None = None,
         tracing: bool = False,
         clock: Clock | None = None,
+        trusted_hosts: Iterable[str] = (),
     ) -> None:
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise ConfigurationError("AsyncTray needs an async httpx transport (Tray takes sync)")
@@ -105,6 +109,7 @@ class AsyncTray:
             load_entry_points=load_entry_points,
             audit_file=audit_file,
             tracing=tracing,
+            trusted=trusted_hosts,
             clock=clock,
             is_async=True,
         )

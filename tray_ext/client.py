@@ -63,6 +63,9 @@ class Tray:
         transport: the httpx transport to send through (default: httpx.HTTPTransport).
         tracing: an OpenTelemetry span per call (needs tray-ext[otel]; or TRAY_EXT_TRACING=1).
         clock: replace time (tests).
+        trusted_hosts: hosts outside the region's Tray hosts that may get the token (`host` or
+            `host:port`; also TRAY_TRUSTED_HOSTS, comma-separated): an emulator, a proxy. With no
+            region asked for, a loopback host (the emulator on this machine) needs no listing.
     """
 
     def __init__(
@@ -86,6 +89,7 @@ class Tray:
         transport: httpx.BaseTransport | None = None,
         tracing: bool = False,
         clock: Clock | None = None,
+        trusted_hosts: Iterable[str] = (),
     ) -> None:
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise ConfigurationError("Tray needs a sync httpx transport (AsyncTray takes async)")
@@ -106,6 +110,7 @@ class Tray:
             load_entry_points=load_entry_points,
             audit_file=audit_file,
             tracing=tracing,
+            trusted=trusted_hosts,
             clock=clock,
             is_async=False,
         )

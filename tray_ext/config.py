@@ -7,8 +7,9 @@ what keeps a token from ever leaving for a host of another region.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -29,8 +30,10 @@ __all__ = [
     "REGIONS",
     "ClientConfig",
     "Hosts",
+    "check_token_hosts",
     "region_of_host",
     "resolve_hosts",
+    "trusted_hosts",
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -145,6 +148,89 @@ def resolve_hosts(
         parts = urlsplit(api_url)
         dialog = f"{parts.scheme}://{parts.netloc}"
     return effective, Hosts(api_url, graphql_url, dialog)
+
+
+def trusted_hosts(
+    given: Iterable[str] | None, environ: Mapping[str, str] = os.environ
+) -> frozenset[str]:
+    """Hosts a caller opted in to send tokens to: `trusted_hosts=` plus TRAY_TRUSTED_HOSTS.
+
+    Each entry is `host` (any port) or `host:port`, lower case, no scheme or path.
+    """
+    entries = [(entry, "trusted_hosts") for entry in given or ()]
+    entries += [
+        (entry, "TRAY_TRUSTED_HOSTS")
+        for entry in environ.get("TRAY_TRUSTED_HOSTS", "").split(",")
+        if entry.strip()
+    ]
+    found = set()
+    for entry, setting in entries:
+        text = str(entry).strip().lower().rstrip(".")
+        parts = urlsplit(f"//{text}")
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if not text or "/" in text or "@" in text or not parts.hostname or port == -1:
+            raise ConfigurationError(
+                f"{setting}: an entry is not a host or host:port (e.g. 127.0.0.1:8765 or "
+                "tray-proxy.internal)"
+            )
+        found.add(text)
+    return frozenset(found)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_token_hosts(
+    hosts: Hosts,
+    *,
+    region: str | None,
+    region_set: bool,
+    trusted: frozenset[str],
+    sources: Mapping[str, str],
+) -> None:
+    """Refuse, at construction, every host a token or a dialog code would go to unasked.
+
+    A host is acceptable when it is a Tray host of the client's region, or the caller listed it
+    (`trusted_hosts=` / TRAY_TRUSTED_HOSTS: an emulator, a proxy), or it is a loopback host and no
+    region was asked for (the emulator on this machine: nothing leaves it). A region that was
+    asked for (argument or TRAY_REGION) admits its own hosts and the listed ones only.
+    """
+    named = (
+        ("api_url", hosts.api_url),
+        ("graphql_url", hosts.graphql_url),
+        ("dialog_url", hosts.dialog_url),
+    )
+    # The settings someone gave first: an error names what to change, not what was derived.
+    for name, url in sorted(named, key=lambda item: item[0] not in sources):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        where = f"{host}:{parts.port}" if parts.port else host
+        if host in trusted or where in trusted:
+            continue
+        host_region = region_of_host(host)
+        if host_region is not None and region in (None, host_region):
+            continue
+        if host_region is None and not region_set and _is_loopback(host):
+            continue
+        source = sources.get(name, "derived from the other URLs")
+        what = (
+            f"a Tray host of region {host_region}" if host_region is not None else "not a Tray host"
+        )
+        wanted = f"region {region}" if region else "the client"
+        raise ConfigurationError(
+            f"{name} ({source}) points at {where}, which is {what}; {wanted} sends its token "
+            f"only to its own Tray hosts. To send it to {where} on purpose (an emulator, a "
+            "proxy), list it in trusted_hosts= or TRAY_TRUSTED_HOSTS"
+        )
 
 
 def _check_https(url: str) -> None:

@@ -63,6 +63,10 @@ class TrayError(Exception):
         correlation_id: the id of the call in the audit log.
     """
 
+    # Whether __init__ scrubs `message`: a subclass that assembles its text from parts it
+    # scrubs itself (ValidationError) turns it off.
+    _scrub_message = True
+
     def __init__(
         self,
         message: str,
@@ -73,7 +77,7 @@ class TrayError(Exception):
         attempts: int = 0,
         correlation_id: str | None = None,
     ) -> None:
-        self.message = scrub(message)
+        self.message = scrub(message) if self._scrub_message else message
         self.operation = operation
         self.status = status
         self.code = scrub(code) if code else code
@@ -209,10 +213,11 @@ class GraphQLErrorDetail:
         code: str | None = None,
         path: Sequence[str | int] = (),
     ) -> None:
+        # Every part is Tray's text, and a Tray that echoes the request puts it in any of them.
         self.message = scrub(message)
-        self.name = name
-        self.code = code
-        self.path = tuple(path)
+        self.name = scrub(name) if name else name
+        self.code = scrub(code) if code else code
+        self.path = tuple(scrub(part) if isinstance(part, str) else part for part in path)
 
     def __repr__(self) -> str:
         return (
@@ -297,11 +302,18 @@ class Problem:
 
 
 class ValidationError(TrayError):
-    """Refused before the wire: `problems` lists every offending field path and rule broken."""
+    """Refused before the wire: `problems` lists every offending field path and rule broken.
+
+    The summary and the field paths are scrubbed; the rules are not: they are written by the
+    library from the schema (never from the values checked), and a schema is public. Scrubbing
+    them would hide e.g. an allowed value `us-east-1` that some caller once sent as a credential.
+    """
+
+    _scrub_message = False
 
     def __init__(self, summary: str, problems: Iterable[Problem], **kwargs: Any) -> None:
-        self.problems = tuple(problems)
-        lines = [summary, *(f"  - {problem}" for problem in self.problems)]
+        self.problems = tuple(Problem(scrub(p.path), p.rule) for p in problems)
+        lines = [scrub(summary), *(f"  - {problem}" for problem in self.problems)]
         super().__init__("\n".join(lines), **kwargs)
 
     @property

@@ -33,6 +33,7 @@ from tray_ext.errors import (
     TrayTimeout,
 )
 from tray_ext.redaction import safe_headers, safe_url, scrub
+from tray_ext.wire_secrets import register_request_secrets, register_response_secrets
 
 if TYPE_CHECKING:
     import pluggy
@@ -114,6 +115,9 @@ class _Engine:
     # ---- one call --------------------------------------------------------------------------
 
     def begin(self, request: httpx.Request) -> Call:
+        # First of all: nothing about this call (a hook, a log line, an error) may print before
+        # the secrets its body carries are known.
+        register_request_secrets(request.content)
         extensions = request.extensions
         operation = extensions.get("tray_ext.operation") or "unknown"
         api: Literal["rest", "graphql"] = (
@@ -200,6 +204,7 @@ class _Engine:
         call.status = status
         number = call.attempts
         if status < 300:
+            register_response_secrets(response.content)
             if call.api == "graphql":
                 content = response.content
                 if b'"errors"' in content:

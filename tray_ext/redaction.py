@@ -13,6 +13,7 @@ decides *what* to register and installs the log filter.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -21,7 +22,7 @@ import traceback
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 __all__ = [
     "LIBRARY_LOGGERS",
@@ -36,6 +37,8 @@ __all__ = [
     "safe_headers",
     "safe_url",
     "scrub",
+    "secret_text",
+    "spellings",
 ]
 
 MASK = "[REDACTED]"
@@ -125,6 +128,48 @@ def looks_secret(key: str, extra: frozenset[str] = frozenset()) -> bool:
     return normalised in extra or _SECRET_KEY.search(normalised) is not None
 
 
+def secret_text(value: object) -> str | None:
+    """The text a value is written as on the wire, or None when it cannot be a secret.
+
+    Numbers are secrets too (a PIN sent as `7123` is as secret as `"7123"`); booleans and null
+    carry one bit and print as words every message uses, so they are never registered.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return None
+
+
+def _escaped(text: str) -> set[str]:
+    """How JSON writes `text` inside a string: with and without `ensure_ascii` (httpx sends the
+    latter, the stdlib's default is the former)."""
+    return {json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
+
+
+def spellings(secret: str) -> set[str]:
+    """Every way `secret` can appear in text the library handles.
+
+    As is; escaped once (a JSON body) and twice (a GraphQL `data` variable is JSON text inside a
+    JSON body, and a Tray that echoes that body into its error message escapes it again), in both
+    JSON styles; as Python's repr writes it (a `KeyError(secret)` prints its repr); URL-encoded;
+    HTML-escaped (an error page).
+    """
+    once = _escaped(secret)
+    twice = {spelled for text in once for spelled in _escaped(text)}
+    return {
+        secret,
+        *once,
+        *twice,
+        repr(secret)[1:-1],
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+        html.escape(secret),
+    }
+
+
 class SecretRegistry:
     """Exact secret strings to scrub from free text.
 
@@ -160,10 +205,11 @@ class SecretRegistry:
                 del self._by_prefix[secret[: self.MIN_LENGTH]]
 
     def add(self, value: object, *, pin: bool = False) -> None:
-        """Register a secret (and its JSON-escaped and URL-encoded spellings)."""
-        if not isinstance(value, str) or len(value) < self.MIN_LENGTH:
+        """Register a secret (a string or a number) in every spelling it can take (`spellings`)."""
+        text = secret_text(value)
+        if text is None or len(text) < self.MIN_LENGTH:
             return
-        variants = {value, json.dumps(value)[1:-1], quote(value, safe="")}
+        variants = spellings(text)
         with self._lock:
             for variant in variants:
                 if len(variant) < self.MIN_LENGTH or variant in self._pinned:
@@ -224,7 +270,9 @@ class SecretRegistry:
         return f"SecretRegistry(size={len(self)})"
 
 
-REGISTRY = SecretRegistry()
+# Large enough for every secret of the calls in flight in a bulk import at high concurrency (a
+# secret takes up to ~10 spellings); the least recently used go first.
+REGISTRY = SecretRegistry(capacity=65536)
 
 
 def scrub(text: str) -> str:
@@ -237,26 +285,29 @@ def register_leaves(
     *,
     all_values: bool,
     extra_keys: frozenset[str] = frozenset(),
-    limit: int = 512,
+    limit: int | None = 512,
 ) -> None:
-    """Register string leaves of a JSON-like value.
+    """Register the leaves (strings and numbers, at any depth) of a JSON-like value.
 
-    `all_values=True` registers every string (credentials, a connector's input); otherwise only
-    those under a secret-looking key (userData, formData).
+    `all_values=True` registers every leaf (credentials, userData, a connector's input);
+    otherwise only those under a secret-looking key or one of `extra_keys`. `limit` bounds the
+    leaves registered, for callers that prefer a bound to completeness; the library's own
+    callers (tray_ext.wire_secrets) pass None: a secret must not escape for coming late in a
+    large object.
     """
     stack: list[tuple[Any, bool]] = [(value, all_values)]
-    seen = 0
-    while stack and seen < limit:
+    left = limit
+    while stack and (left is None or left > 0):
         item, secret = stack.pop()
-        if isinstance(item, str):
-            if secret:
-                REGISTRY.add(item)
-                seen += 1
-        elif isinstance(item, Mapping):
+        if isinstance(item, Mapping):
             for key, child in item.items():
                 stack.append((child, secret or looks_secret(str(key), extra_keys)))
         elif isinstance(item, list | tuple):
             stack.extend((child, secret) for child in item)
+        elif secret:
+            REGISTRY.add(item)
+            if left is not None:
+                left -= 1
 
 
 def safe_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -20,11 +20,14 @@ from tray_ext.config import (
     DEFAULT_MAX_RETRIES,
     ClientConfig,
     as_timeout,
+    check_token_hosts,
     resolve_hosts,
+    trusted_hosts,
 )
 from tray_ext.errors import ConfigurationError
 from tray_ext.operations import Scope, SharedState
 from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
+from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
 __all__ = ["ClientCore", "user_agent"]
@@ -66,14 +69,33 @@ class ClientCore:
         tracing: bool,
         clock: Clock | None,
         is_async: bool,
+        trusted: Iterable[str] | None = None,
     ) -> None:
         master_token = master_token or os.environ.get("TRAY_MASTER_TOKEN") or None
         if not master_token and not user_token:
             raise ConfigurationError(
                 "no token: pass master_token= (or set TRAY_MASTER_TOKEN), or user_token="
             )
+        environ = os.environ
+        region_set = bool(region or environ.get("TRAY_REGION"))
+        sources = {
+            name: "argument" if given else f"${variable}"
+            for name, given, variable in (
+                ("api_url", api_url, "TRAY_API_URL"),
+                ("graphql_url", graphql_url, "TRAY_GRAPHQL_URL"),
+                ("dialog_url", dialog_url, "TRAY_DIALOG_URL"),
+            )
+            if given or environ.get(variable)
+        }
         region, hosts = resolve_hosts(
             region=region, api_url=api_url, graphql_url=graphql_url, dialog_url=dialog_url
+        )
+        check_token_hosts(
+            hosts,
+            region=region,
+            region_set=region_set,
+            trusted=trusted_hosts(trusted, environ),
+            sources=sources,
         )
         tracing = tracing or os.environ.get("TRAY_EXT_TRACING", "").strip().lower() in _TRUE
         config = ClientConfig(
@@ -90,6 +112,8 @@ class ClientCore:
             clock=clock or SystemClock(),
         )
         config.check()
+        # Core, not a plugin: no set of plugins may leave httpx/httpcore records unscrubbed.
+        install_log_filter()
         self.plugin_manager: TrayPluginManager
         self.plugin_manager, self.config = build_plugin_manager(
             config, plugins=plugins, builtins=builtins, load_entry_points=load_entry_points

@@ -164,7 +164,7 @@ def test_materialize_types_cells_from_the_schema_and_resolves_references(tmp_pat
         {
             "expires_in": Cell("3600"),
             "flag": Cell("true"),
-            "token": Cell("env:TOK"),
+            "token": Cell("env:TRAY_IMPORT_TOK"),
             "key": "file:key.txt",
             "raw": "raw:env:literal",
             "typed": 5,
@@ -173,7 +173,7 @@ def test_materialize_types_cells_from_the_schema_and_resolves_references(tmp_pat
         prefix="credentials",
         line=2,
         base_dir=tmp_path,
-        environ={"TOK": "from-env-secret"},
+        environ={"TRAY_IMPORT_TOK": "from-env-secret"},
     )
     assert problems == []
     assert values == {
@@ -188,7 +188,7 @@ def test_materialize_types_cells_from_the_schema_and_resolves_references(tmp_pat
 
 def test_missing_references_name_row_and_field_only(tmp_path: Path) -> None:
     _, problems = materialize(
-        {"a": "env:NOPE_NOT_SET", "b": "file:missing.txt"},
+        {"a": "env:TRAY_IMPORT_NOPE_NOT_SET", "b": "file:missing.txt"},
         {},
         prefix="credentials",
         line=9,

@@ -17,7 +17,8 @@ import pytest
 from tray_ext import AsyncTray, Tray
 from tray_ext.testing import Emulator
 
-EMULATOR_URL = "http://tray.emulator"
+# A .localhost name is loopback (RFC 6761): a client with no region sends tokens there unasked.
+EMULATOR_URL = "http://tray.localhost"
 SQS_CREDENTIALS = {
     "region": "us-east-1",
     "account_id": "123456789012",

@@ -21,6 +21,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "TRAY_API_URL",
         "TRAY_GRAPHQL_URL",
         "TRAY_DIALOG_URL",
+        "TRAY_TRUSTED_HOSTS",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -137,3 +138,81 @@ def test_the_client_repr_shows_no_token() -> None:
     assert "repr-master-token-value" not in repr(tray)
     assert "acting_as='master'" in repr(tray)
     tray.close()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "environ", "named", "host"),
+    [
+        # A region asked for admits its own Tray hosts only: not another region's, not a stranger.
+        (
+            {"region": "eu1", "graphql_url": "https://collector.example/graphql"},
+            {},
+            "graphql_url (argument)",
+            "collector.example",
+        ),
+        (
+            {"region": "eu1", "dialog_url": "https://embedded.tray.io"},
+            {},
+            "dialog_url (argument)",
+            "embedded.tray.io",
+        ),
+        ({"region": "eu1"}, {"TRAY_API_URL": "https://c.example"}, "$TRAY_API_URL", "c.example"),
+        (
+            {},
+            {"TRAY_REGION": "eu1", "TRAY_DIALOG_URL": "https://x.example"},
+            "$TRAY_DIALOG_URL",
+            "x.example",
+        ),
+        # Even the emulator's loopback host needs listing once a region is asked for.
+        (
+            {"region": "eu1", "api_url": "http://127.0.0.1:8765"},
+            {},
+            "api_url (argument)",
+            "127.0.0.1:8765",
+        ),
+        # With no region, a host that is neither Tray's nor loopback needs listing too.
+        ({"api_url": "https://proxy.example"}, {}, "api_url (argument)", "proxy.example"),
+        (
+            {},
+            {"TRAY_GRAPHQL_URL": "https://collector.example/graphql"},
+            "graphql_url ($TRAY_GRAPHQL_URL)",
+            "collector.example",
+        ),
+    ],
+)
+def test_a_token_goes_nowhere_outside_its_region_unless_the_host_is_listed(
+    monkeypatch: pytest.MonkeyPatch,
+    kwargs: dict[str, str],
+    environ: dict[str, str],
+    named: str,
+    host: str,
+) -> None:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as refused:
+        Tray(MASTER, load_entry_points=False, **kwargs)  # type: ignore[arg-type]
+    message = str(refused.value)
+    assert named in message
+    assert "trusted_hosts" in message
+    assert "TRAY_TRUSTED_HOSTS" in message
+    assert MASTER not in message
+
+    # Listing the host is the explicit opt-in that makes the same settings work.
+    listed: dict[str, object] = {**kwargs, "trusted_hosts": [host]}
+    with Tray(MASTER, load_entry_points=False, **listed) as tray:  # type: ignore[arg-type]
+        assert tray._core.config.hosts.api_url
+    monkeypatch.setenv("TRAY_TRUSTED_HOSTS", f"other.example, {host.upper()}")
+    with Tray(MASTER, load_entry_points=False, **kwargs) as tray:  # type: ignore[arg-type]
+        assert tray._core.config.hosts.api_url
+
+
+def test_the_emulator_on_this_machine_needs_no_listing_without_a_region() -> None:
+    for url in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
+        with Tray(MASTER, api_url=url, load_entry_points=False) as tray:
+            assert tray.region is None
+
+
+@pytest.mark.parametrize("entry", ["https://x.example", "x.example/path", "u@x.example", ":80"])
+def test_a_malformed_trusted_host_is_refused_by_setting(entry: str) -> None:
+    with pytest.raises(ConfigurationError, match="trusted_hosts: an entry is not a host"):
+        Tray(MASTER, load_entry_points=False, trusted_hosts=[entry])

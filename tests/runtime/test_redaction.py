@@ -22,7 +22,7 @@ from tray_ext.redaction import (
     scrub,
 )
 
-from .scripted import MASTER, Scripted
+from .scripted import AUTH_ID, MASTER, Scripted
 
 
 def _secret() -> str:
@@ -44,8 +44,12 @@ def test_registered_secrets_and_their_spellings_are_masked() -> None:
 def test_short_values_are_not_registered_and_the_registry_is_bounded() -> None:
     registry = SecretRegistry(capacity=10)
     registry.add("us")
-    registry.add(12345)
+    registry.add(123)
+    registry.add(True)
     assert len(registry) == 0
+    registry.add(12345)  # a number long enough to be a PIN is a secret like any string
+    assert "12345" in registry
+    registry = SecretRegistry(capacity=10)
     pinned = _secret()
     registry.add(pinned, pin=True)
     for number in range(100):
@@ -148,7 +152,18 @@ def test_a_team_adds_sensitive_keys_through_the_hook() -> None:
         )
     assert secret in REGISTRY
     assert "v-value" in REGISTRY
-    assert harmless not in REGISTRY  # userData under a harmless key is not a secret
+    assert harmless in REGISTRY  # every userData value is sent as a secret, whatever its key
+
+    # A team's key names also count where the contract marks nothing secret: in an answer.
+    elsewhere = _secret()
+    answer = {"id": AUTH_ID, "name": "a", "serviceEnvironmentId": "e", "tenantPin": elsewhere}
+    scripted = Scripted()
+    scripted.then("getUserAuthentication", httpx.Response(200, json=answer))
+    with Tray(
+        MASTER, transport=scripted.transport(), plugins=[TeamKeys()], load_entry_points=False
+    ) as tray:
+        tray.as_user("u1").auths.get(AUTH_ID)
+    assert elsewhere in REGISTRY
 
 
 def test_removing_the_redaction_plugin_keeps_the_core_redaction() -> None:

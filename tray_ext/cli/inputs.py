@@ -2,7 +2,9 @@
 
 Secrets come from a JSON file (or stdin) or as `FIELD=env:NAME` / `FIELD=file:PATH` references;
 a literal secret on the command line is refused, because argv ends up in shell history and in
-`ps` output. References are resolved with the importer's resolver, so both behave the same.
+`ps` output. References are resolved with the importer's resolver and its confinement, so both
+behave the same; a variable named on the command line counts as allowed (the operator typed it),
+one named inside a JSON file does not.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tray_ext.cli.errors import CliError
-from tray_ext.importer.secrets import SecretReferenceError, is_reference, resolve_value
+from tray_ext.importer.secrets import (
+    ENV_PREFIX,
+    ConfinedEnviron,
+    SecretReferenceError,
+    is_reference,
+    resolve_value,
+)
 
 
 def secret_object(
@@ -26,6 +34,7 @@ def secret_object(
 ) -> dict[str, Any]:
     """Merge a JSON object file and FIELD=VALUE pairs; resolve references."""
     result: dict[str, Any] = {}
+    typed: set[str] = set()  # variables named on the command line: the operator's own choice
     base = Path.cwd()
     if path is not None:
         if str(path) == "-":
@@ -56,8 +65,10 @@ def secret_object(
                 "in a file, never literally on the command line"
             )
         result[field] = value
+        if value.startswith(ENV_PREFIX):
+            typed.add(value[len(ENV_PREFIX) :])
     try:
-        resolved = resolve_value(result, base)
+        resolved = resolve_value(result, base, ConfinedEnviron(allow=typed))
     except SecretReferenceError as exc:
         raise CliError(f"{what}: {exc}") from None
     assert isinstance(resolved, dict)

@@ -1,25 +1,21 @@
-"""Built-in plugin: learn the secrets each call carries, and scrub the library's log records.
+"""Built-in plugin: a team's own secret field names, wherever they appear in a body.
 
-Why a plugin: *what* counts as secret in a body is policy (the operations, the fields, the keys a
-team adds through `tray_ext_sensitive_keys`), while the registry and scrubbing it feeds are core
-(tray_ext.redaction) and always on. It registers, before any error text or log line about the call
-can be produced:
-
-- request side (tray_ext_call_started): REST credentials (every value) and userData (values under a
-  secret-looking or `format: password` key); a connector call's input; GraphQL `data` and `formData`
-  JSON strings (whole, and their values) and `input`;
-- response side (tray_ext_call_finished): a full authentication's credentials and userData, a
-  connector call's output, minted user tokens, authorization codes.
+Why a plugin: the core (tray_ext.wire_secrets, called by the pipeline before any hook) registers
+every value of the fields the contract marks secret — credentials, userData, connector input and
+output, GraphQL `data`/`formData`, user tokens, authorization codes — and the log filter is
+installed by every client. What is left is policy: field names a team knows to be secret in other
+places (`tray_ext_sensitive_keys`, e.g. a `tenant_pin` inside `customFields`). This plugin
+registers the values under those names, at any depth of any request or answer. With no names
+added it does nothing, so it costs nothing. Removing it leaves the core redaction on.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tray_ext.hookspecs import hookimpl
-from tray_ext.redaction import REGISTRY, install_log_filter, looks_secret, register_leaves
+from tray_ext.redaction import looks_secret, register_leaves
 
 if TYPE_CHECKING:
     import httpx
@@ -34,37 +30,13 @@ def _normalise(key: str) -> str:
     return "".join(ch for ch in key.lower() if ch.isalnum())
 
 
-def _json_text(value: Any) -> Any:
-    """A GraphQL Json variable is JSON text: register the text whole, return the parsed value."""
-    if not isinstance(value, str):
-        return value
-    REGISTRY.add(value)
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 class RedactionPlugin:
-    """Registers the secrets of requests and responses; installs the log filter."""
+    """Registers values under the field names `tray_ext_sensitive_keys` adds."""
 
     def __init__(self, *, filter_logs: bool = True) -> None:
-        self._filter_logs = filter_logs
+        # `filter_logs` is kept for compatibility: the log filter is core now and always on.
+        del filter_logs
         self._extra: frozenset[str] = frozenset()
-        self._requests: dict[str, Callable[[Any, frozenset[str]], None]] = {
-            "createUserAuthentication": self._rest_auth_body,
-            "updateUserAuthentication": self._rest_auth_body,
-            "callConnector": self._rest_call_body,
-            "CreateUserAuthentication": self._graphql_auth_variables,
-            "CallConnector": self._graphql_call_variables,
-        }
-        self._responses: dict[str, Callable[[Any, frozenset[str]], None]] = {
-            "getFullAuthentication": self._rest_auth_body,
-            "callConnector": self._rest_call_output,
-            "Authorize": self._graphql_token,
-            "GenerateAuthorizationCode": self._graphql_code,
-            "CallConnector": self._graphql_call_output,
-        }
 
     @hookimpl
     def tray_ext_configure(self, config: ClientConfig) -> None:
@@ -73,35 +45,23 @@ class RedactionPlugin:
             for names in config.hook.tray_ext_sensitive_keys(config=config):
                 keys.update(_normalise(str(name)) for name in names or ())
         self._extra = frozenset(keys)
-        if self._filter_logs:
-            install_log_filter()
 
     def is_secret_key(self, key: str) -> bool:
         """Whether values under `key` are treated as secrets (built-in rule + added keys)."""
         return looks_secret(key, self._extra)
 
-    # ---- hooks -----------------------------------------------------------------------------
-
-    @hookimpl
+    @hookimpl(tryfirst=True)
     def tray_ext_call_started(self, call: Call, request: httpx.Request) -> None:
-        handler = self._requests.get(call.operation)
-        if handler is None:
-            return
-        payload = _load(request.content)
-        if payload is not None:
-            handler(payload, self._keys(call))
+        keys = self._keys(call)
+        if keys:
+            self._register(request.content, keys)
 
-    @hookimpl
+    @hookimpl(tryfirst=True)
     def tray_ext_call_finished(self, call: Call, attempt: Attempt) -> None:
-        handler = self._responses.get(call.operation)
         response = attempt.response
-        if handler is None or response is None or response.status_code >= 300:
-            return
-        payload = _load(response.content)
-        if payload is not None:
-            handler(payload, self._keys(call))
-
-    # ---- what is secret where --------------------------------------------------------------
+        keys = self._keys(call)
+        if keys and response is not None and response.status_code < 300:
+            self._register(response.content, keys)
 
     def _keys(self, call: Call) -> frozenset[str]:
         if not call.sensitive_keys:
@@ -109,47 +69,22 @@ class RedactionPlugin:
         return self._extra | {_normalise(key) for key in call.sensitive_keys}
 
     @staticmethod
-    def _rest_auth_body(body: Any, keys: frozenset[str]) -> None:
-        if isinstance(body, dict):
-            register_leaves(body.get("credentials"), all_values=True)
-            register_leaves(body.get("userData"), all_values=False, extra_keys=keys)
-
-    @staticmethod
-    def _rest_call_body(body: Any, keys: frozenset[str]) -> None:
-        if isinstance(body, dict):
-            register_leaves(body.get("input"), all_values=True)
-
-    @staticmethod
-    def _rest_call_output(body: Any, keys: frozenset[str]) -> None:
-        if isinstance(body, dict):
-            register_leaves(body.get("output"), all_values=True)
-
-    @staticmethod
-    def _graphql_auth_variables(body: Any, keys: frozenset[str]) -> None:
-        variables = body.get("variables") if isinstance(body, dict) else None
-        if isinstance(variables, dict):
-            register_leaves(_json_text(variables.get("data")), all_values=True)
-            register_leaves(
-                _json_text(variables.get("formData")), all_values=False, extra_keys=keys
-            )
-
-    @staticmethod
-    def _graphql_call_variables(body: Any, keys: frozenset[str]) -> None:
-        variables = body.get("variables") if isinstance(body, dict) else None
-        if isinstance(variables, dict):
-            register_leaves(_json_text(variables.get("input")), all_values=True)
-
-    @staticmethod
-    def _graphql_token(body: Any, keys: frozenset[str]) -> None:
-        REGISTRY.add(_dig(body, "data", "authorize", "accessToken"))
-
-    @staticmethod
-    def _graphql_code(body: Any, keys: frozenset[str]) -> None:
-        REGISTRY.add(_dig(body, "data", "generateAuthorizationCode", "authorizationCode"))
-
-    @staticmethod
-    def _graphql_call_output(body: Any, keys: frozenset[str]) -> None:
-        register_leaves(_json_text(_dig(body, "data", "callConnector", "output")), all_values=True)
+    def _register(content: bytes, keys: frozenset[str]) -> None:
+        """Every value under one of `keys`, at any depth; GraphQL's JSON text looked into too."""
+        payload = _load(content)
+        stack: list[Any] = [payload]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if _normalise(str(key)) in keys:
+                        register_leaves(value, all_values=True, limit=None)
+                    else:
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and item[:1] in ("{", "["):
+                stack.append(_load(item.encode()))
 
 
 def _load(content: bytes) -> Any:
@@ -157,11 +92,3 @@ def _load(content: bytes) -> Any:
         return json.loads(content) if content else None
     except ValueError:
         return None
-
-
-def _dig(value: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
