@@ -86,10 +86,11 @@ def tray_ext_configure(config: ClientConfig) -> None:
 def tray_ext_sensitive_keys(config: ClientConfig) -> Iterable[str]:
     """Field names whose values are secret, beyond the built-in ones.
 
-    The built-in rule treats a key as secret when its name contains token, secret, password, key,
-    credential, signature, ... Return more names (matched case-insensitively, ignoring `_` and
-    `-`) to have the redaction plugin treat the values of userData/formData fields with those
-    names as secrets. Runs once per client; every plugin's names are merged.
+    Every value sent as credentials, userData, connector input or GraphQL `data`/`formData` is a
+    secret already, whatever its name. Return names (matched case-insensitively, ignoring `_` and
+    `-`) of fields that carry secrets elsewhere — e.g. inside `customFields`, or in an answer —
+    to have the redaction plugin register their values wherever they appear. Runs once per
+    client; every plugin's names are merged.
 
     Example::
 
@@ -137,7 +138,8 @@ def tray_ext_call_started(call: Call, request: httpx.Request) -> None:
 
     Runs once per call. The request carries the operation in `request.extensions`
     (`tray_ext.operation`, `tray_ext.api`); its body is final, its Authorization header is not
-    set yet. The redaction plugin registers the secrets of the request body here.
+    set yet. The secrets its body carries are already registered (the pipeline does it before
+    this hook), so an exception or log line that quotes one is scrubbed.
 
     Args:
         call: operation, api, actor, target ids, idempotency, deadline, correlation id; keep

@@ -154,16 +154,17 @@ def spellings(secret: str) -> set[str]:
 
     As is; escaped once (a JSON body) and twice (a GraphQL `data` variable is JSON text inside a
     JSON body, and a Tray that echoes that body into its error message escapes it again), in both
-    JSON styles; as Python's repr writes it (a `KeyError(secret)` prints its repr); URL-encoded;
-    HTML-escaped (an error page).
+    JSON styles; as Python's repr writes it (a `KeyError(secret)` prints its repr), of the text
+    and of its UTF-8 bytes (httpcore logs bytes); URL-encoded; HTML-escaped (an error page).
     """
     once = _escaped(secret)
     twice = {spelled for text in once for spelled in _escaped(text)}
+    texts = {secret, *once, *twice, repr(secret)[1:-1]}
+    # Bytes as Python prints them (httpcore logs headers and reasons as bytes).
+    as_bytes = {repr(text.encode("utf-8", "backslashreplace"))[2:-1] for text in texts}
     return {
-        secret,
-        *once,
-        *twice,
-        repr(secret)[1:-1],
+        *texts,
+        *as_bytes,
         quote(secret, safe=""),
         quote_plus(secret, safe=""),
         html.escape(secret),
