@@ -42,7 +42,7 @@ from tray_ext.models import (
 )
 from tray_ext.redaction import REGISTRY
 from tray_ext.tokens import USER_TOKEN_LIFETIME
-from tray_ext.validation import check_auth_input, password_keys
+from tray_ext.validation import check_auth_input, check_field_values, password_keys
 
 __all__ = ["GraphQL", "Op", "Rest", "Scope", "SharedState"]
 
@@ -692,6 +692,7 @@ def create_auth(
     )
     from tray_ext_rest.types import UNSET
 
+    check_field_values("createUserAuthentication", credentials=credentials, user_data=user_data)
     if validate:
         check_auth_input(
             environment,
@@ -797,6 +798,7 @@ def update_auth(
     )
     from tray_ext_rest.types import UNSET
 
+    check_field_values("updateUserAuthentication", credentials=credentials, user_data=user_data)
     if environment is not None:
         check_auth_input(
             environment,

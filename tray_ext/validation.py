@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 SchemaViolation = Any
 Validator = Any
 
-__all__ = ["check_auth_input", "normalise", "password_keys", "problems", "scope_problems"]
+__all__ = [
+    "check_auth_input",
+    "check_field_values",
+    "normalise",
+    "password_keys",
+    "problems",
+    "scope_problems",
+]
 
 log = logging.getLogger("tray_ext")
 
@@ -247,6 +254,43 @@ def check_auth_input(
         raise ValidationError(
             f"the auth does not fit service environment {environment.title!r} "
             f"({environment.id}); nothing was sent",
+            found,
+            operation=operation,
+        )
+
+
+_FIELD_VALUE_RULE = (
+    "must be a string, an integer, a boolean, an object or a list of objects "
+    "(what Tray's REST API takes for a credentials or userData field)"
+)
+
+
+def _fits_field_value(value: Any) -> bool:
+    if isinstance(value, bool | int | str | Mapping):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, list | tuple):
+        return all(isinstance(item, Mapping) for item in value)
+    return False
+
+
+def check_field_values(operation: str, **groups: Mapping[str, Any] | None) -> None:
+    """Raise ValidationError for a credentials/userData field Tray's REST contract cannot carry
+    (a list of strings, null, a fraction): refused by name before the wire, not a parse failure.
+
+    `groups` maps a field path root (`credentials`, `user_data`) to its values.
+    """
+    found = [
+        Problem(_path(root, [key]), _FIELD_VALUE_RULE)
+        for root, values in groups.items()
+        for key, value in (values or {}).items()
+        if not _fits_field_value(value)
+    ]
+    if found:
+        raise ValidationError(
+            "the auth has values Tray's REST API cannot take; nothing was sent (the GraphQL "
+            "create takes any JSON)",
             found,
             operation=operation,
         )

@@ -129,3 +129,29 @@ def test_the_error_lists_credentials_and_user_data_together_without_values() -> 
     assert SECRET not in str(error)
     assert SECRET not in repr(error)
     assert error.attempts == 0
+
+
+def test_a_value_tray_cannot_carry_is_refused_by_field_before_the_wire(
+    make_tray: Any,
+) -> None:
+    """A list of strings used to crash inside the generated model as UnexpectedResponse."""
+    tray = make_tray()
+    user = tray.users.create("Lou", "lou-external")
+    env = tray.environments.get("slack", 4)
+    secret = "xoxb-list-item-secret"
+    with pytest.raises(ValidationError) as refused:
+        tray.as_user(user.id).auths.create(
+            env,
+            name="lists",
+            credentials={"access_token": "ok-token", "aliases": [secret, "b"], "ratio": 0.5},
+        )
+    assert refused.value.paths == ["credentials.aliases", "credentials.ratio"]
+    assert refused.value.attempts == 0
+    assert secret not in str(refused.value)
+    with pytest.raises(ValidationError, match=r"user_data\.nothing"):
+        tray.as_user(user.id).auths.update(
+            "6f1c7d1e-0000-4000-8000-000000000001",
+            name="x",
+            credentials={"access_token": "ok-token"},
+            user_data={"nothing": None},
+        )

@@ -242,6 +242,11 @@ def close_page() -> HTMLResponse:
     return _page("Cancelled", body, _post_to_opener({"type": "tray.authpopup.close"}, close=True))
 
 
+def _kept_secret(spec: FieldSpec) -> bool:
+    """Whether an edit form shows this field empty and keeps its value when left empty."""
+    return spec.group == "credentials" or spec.kind == "password"
+
+
 def _input_html(spec: FieldSpec, value: Any, invalid: bool) -> str:
     attrs = f'id="{spec.element_id}" name="{html.escape(spec.input_name)}"'
     if spec.required:
@@ -451,9 +456,10 @@ class AuthDialog:
         )
         values: dict[str, Any] = {"tray-auth-name": auth.name}
         for spec in _form_fields(environment):
-            source = auth.credentials if spec.group == "credentials" else auth.user_data
-            if spec.kind != "password" and spec.key in source:
-                values[spec.input_name] = source[spec.key]
+            # Every credential is a secret, whatever its format; so is a password userData field.
+            # The page never carries one back: an empty field keeps the stored value.
+            if not _kept_secret(spec) and spec.key in auth.user_data:
+                values[spec.input_name] = auth.user_data[spec.key]
         return self._form_page(request, session, values, [])
 
     # -------------------------------------------------------------------------- pages
@@ -494,9 +500,10 @@ class AuthDialog:
         for spec in specs:
             value = values.get(spec.input_name, spec.default)
             fields.append(_input_html(spec, value, spec.input_name in invalid))
-        if session.mode == "edit" and any(s.kind == "password" for s in specs):
+        if session.mode == "edit" and any(_kept_secret(s) for s in specs):
             fields.append(
-                '<p class="hint">Leave a secret field empty to keep its current value.</p>'
+                '<p class="hint">Leave a credential or secret field empty to keep its current '
+                "value.</p>"
             )
         next_label = (
             "Continue" if environment.is_oauth else ("Save" if session.mode == "edit" else "Create")
@@ -586,7 +593,7 @@ class AuthDialog:
                 target[spec.key] = text in ("true", "on")
                 continue
             if text == "":
-                if spec.kind == "password" and existing is not None:
+                if _kept_secret(spec) and existing is not None:
                     source = (
                         existing.credentials if spec.group == "credentials" else existing.user_data
                     )
