@@ -110,6 +110,51 @@ def test_removing_a_public_function_fails(tree: Path, capsys: pytest.CaptureFixt
     _fails_naming(tree, capsys, "status_error_class")
 
 
+def test_changing_a_returned_attributes_type_fails(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """griffe 2.x does not compare annotations; the gate's own rule does."""
+    models = tree / "tray_ext/models.py"
+    text = models.read_text()
+    old = "    external_user_id: str | None\n"
+    assert text.count(old) == 1
+    models.write_text(text.replace(old, "    external_user_id: int | None\n"))
+    _fails_naming(tree, capsys, "tray_ext.models.User.external_user_id: type changed")
+
+
+def test_changing_a_return_type_fails(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    start = text.index("def status_error_class(")
+    line = text[start : text.index("\n", start)]
+    assert "->" in line
+    errors.write_text(text.replace(line, line[: line.index("->")] + "-> object:"))
+    _fails_naming(tree, capsys, "status_error_class: return type changed")
+
+
+def test_cli_internals_are_not_the_python_api(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line's contract is its options and output, not tray_ext.cli's functions."""
+    output = tree / "tray_ext/cli/output.py"
+    text = output.read_text()
+    assert "def table(" in text
+    output.write_text(text.replace("def table(", "def table_renamed("))
+    assert gate.check(tree) == 0, capsys.readouterr().out
+
+
+def test_the_report_and_changelog_hold_no_terminal_colours(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    old = "def status_error_class("
+    errors.write_text(text.replace(old, "def status_error_class(extra_required: int, "))
+    assert gate.check(tree) == 1
+    assert "\x1b[" not in capsys.readouterr().out
+    assert "\x1b[" not in gate.section(gate.changes(tree))
+
+
 def test_a_major_bump_approves_a_breaking_change(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
