@@ -29,9 +29,13 @@ DEMO_RATE_LIMIT = 30.0  # Tray's own limit (requests/s per token): the demo runs
 
 
 def find_examples() -> Path | None:
-    """examples/auths.csv of a source checkout (editable install), else of the working dir."""
+    """The example file: shipped in the wheel (`tray_ext/cli/_examples/`, force-included from
+    examples/ at build time, so a team's first `tray-ext demo` needs no checkout), else the
+    source checkout's examples/ (editable install), else the working directory's."""
+    here = Path(__file__).resolve()
     candidates = [
-        Path(__file__).resolve().parents[2] / "examples" / "auths.csv",
+        here.parent / "_examples" / "auths.csv",
+        here.parents[2] / "examples" / "auths.csv",
         Path.cwd() / "examples" / "auths.csv",
     ]
     return next((path for path in candidates if path.is_file()), None)
@@ -53,8 +57,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     source = input_file or find_examples()
     if source is None or not source.is_file():
         raise CliError(
-            "examples/auths.csv not found: run the demo from a tray-ext checkout, or pass "
-            "--input PATH",
+            "the example file auths.csv is not installed (a wheel ships it in "
+            "tray_ext/cli/_examples/): reinstall tray-ext, or pass --input PATH",
             exit_code=2,
         )
     out = out.resolve()
