@@ -559,41 +559,22 @@ def import_(
 
 
 # --------------------------------------------------------------------------------- emulator, demo
-@app.command()
-def emulator(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = any free port).")] = 8765,
-    master_token: Annotated[
-        str | None,
-        typer.Option(help="The fake master token the emulator accepts (default: its own)."),
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option(help="Keep the emulator's state in this SQLite file.")
-    ] = None,
-    rate_limit: Annotated[
-        str | None, typer.Option(help="Requests/s the emulator allows per token, or 'off'.")
-    ] = None,
-    faults: Annotated[
-        str | None, typer.Option(help="Fault injection spec (see the emulator's README).")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed for faults and ids.")] = None,
-    example: Annotated[
-        bool, typer.Option(help="Also serve the auth-dialog example page at /example/.")
-    ] = True,
-) -> None:
-    """Run the local Tray emulator (needs the `emulator` extra)."""
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def emulator(ctx: typer.Context) -> None:
+    """Run the local Tray emulator (needs the `emulator` extra); see `tray-ext emulator --help`.
+
+    The options are `python -m tray_ext.testing`'s (one parser for both): --host, --port,
+    --master-token, --token-file, --show-master-token, --db, --rate-limit, --burst, --faults,
+    --seed, --embedded-id, --clock-offset, --token-lifetime, --log-level; plus --no-example.
+    """
     from tray_ext.cli.emulator_cmd import run_emulator
 
-    run_emulator(
-        host=host,
-        port=port,
-        master_token=master_token,
-        db=db,
-        rate_limit=rate_limit,
-        faults=faults,
-        seed=seed,
-        example=example,
-    )
+    code = run_emulator(ctx.args)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

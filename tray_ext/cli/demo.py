@@ -14,6 +14,7 @@ The emulator is fresh on each run, so the demo starts with a fresh journal too.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     paths = options.paths()
     _clean(paths.report, paths.journal, paths.audit, paths.problems)
 
-    console = Console(highlight=False)
+    # Off a terminal (a CI log, a file), lines are not wrapped at 80 columns.
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     console.print(
         Panel.fit(
             f"[bold]tray-ext demo[/bold]: import {source.name} into a local Tray emulator\n"
@@ -128,8 +130,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
             "\n[green]Demo complete.[/green] Next, the plan alone against an emulator of your own:"
         )
         for command in (
-            "tray-ext emulator --port 8765 &",
-            "export TRAY_API_URL=http://127.0.0.1:8765 TRAY_MASTER_TOKEN=emulator-master-token",
+            "tray-ext emulator --port 8765 --token-file emulator.token &",
+            "export TRAY_API_URL=http://127.0.0.1:8765 TRAY_MASTER_TOKEN_FILE=emulator.token",
             f"tray-ext import {shown} --dry-run",
         ):
             console.print(f"  {command}", soft_wrap=True, markup=False)
