@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -21,7 +22,7 @@ from uuid import UUID
 import attrs
 
 from tray_ext.calls import Actor, CallFacts
-from tray_ext.errors import NotFound, Problem, ValidationError
+from tray_ext.errors import NotFound, Problem, UnexpectedResponse, ValidationError
 from tray_ext.models import (
     Authentication,
     AuthenticationSummary,
@@ -406,7 +407,8 @@ def authorize(user_id: str) -> Op[str]:
 
 def mint_token(state: SharedState, user_id: str) -> Op[UserToken]:
     token = yield from authorize(user_id)
-    return UserToken(value=token, user_id=user_id, expires_at=state.time() + USER_TOKEN_LIFETIME)
+    expires_at = datetime.fromtimestamp(state.time() + USER_TOKEN_LIFETIME, tz=UTC)
+    return UserToken(value=token, user_id=user_id, expires_at=expires_at)
 
 
 # ---- solutions -----------------------------------------------------------------------------
@@ -861,6 +863,17 @@ def full_auth(scope: Scope, auth_id: str, force_refresh: bool) -> Op[FullAuthent
     )
 
 
+def _service_version(text: str) -> int:
+    """GraphQL's `Service.version` is a String holding the integer service version (REST's
+    `service.version` is the integer itself): the models carry the int, one type for one datum."""
+    try:
+        return int(text)
+    except ValueError:
+        raise UnexpectedResponse(
+            "Service.version is not an integer service version", operation="ListAuthentications"
+        ) from None
+
+
 def list_auths(scope: Scope) -> Op[list[AuthenticationSummary]]:
     """viewer.authentications has no paging: one call returns them all."""
     result = yield GraphQL(
@@ -873,7 +886,7 @@ def list_auths(scope: Scope) -> Op[list[AuthenticationSummary]]:
             service=ServiceSummary(
                 id=edge.node.service.id,
                 name=edge.node.service.name,
-                version=edge.node.service.version,
+                version=_service_version(edge.node.service.version),
                 title=edge.node.service.title,
             ),
             service_environment=EnvironmentRef(
