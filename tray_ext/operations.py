@@ -48,7 +48,7 @@ from tray_ext.validation import check_auth_input, password_keys
 __all__ = ["GraphQL", "Op", "Rest", "Scope", "SharedState"]
 
 if TYPE_CHECKING:
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.types import Unset
 
 T = TypeVar("T")
 
@@ -151,7 +151,7 @@ def _scope_names(items: Sequence[object]) -> list[str]:
     """Scope names from Get service environments' items, which Tray's schema lets be objects,
     strings, booleans, integers or arrays: an object's `scope`, a string as is; the rest name no
     scope and are skipped, so an odd item never breaks listing environments."""
-    from tray_ext_rest.models import ServiceEnvironmentScope
+    from tray_ext._generated.rest.models import ServiceEnvironmentScope
 
     names: list[str] = []
     for item in items:
@@ -163,8 +163,8 @@ def _scope_names(items: Sequence[object]) -> list[str]:
 
 
 def list_connectors(scope: Scope, state: SharedState) -> Op[list[Connector]]:
-    from tray_ext_rest.api.connectors import get_connectors
-    from tray_ext_rest.models import PublicConnectorList
+    from tray_ext._generated.rest.api.connectors import get_connectors
+    from tray_ext._generated.rest.models import PublicConnectorList
 
     parsed = yield _rest(get_connectors, "getConnectors", scope.facts(), PublicConnectorList)
     connectors = [_connector(raw) for raw in _elements(parsed.elements)]
@@ -174,9 +174,9 @@ def list_connectors(scope: Scope, state: SharedState) -> Op[list[Connector]]:
 
 
 def connector_operations(scope: Scope, name: str, version: str) -> Op[list[ConnectorOperation]]:
-    from tray_ext_rest.api.connectors import get_connector_operations
-    from tray_ext_rest.models import PublicConnectorOperationList
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.api.connectors import get_connector_operations
+    from tray_ext._generated.rest.models import PublicConnectorOperationList
+    from tray_ext._generated.rest.types import Unset
 
     parsed = yield _rest(
         get_connector_operations,
@@ -208,13 +208,13 @@ def call_connector(
     input: Mapping[str, Any],
     auth_id: str | None,
 ) -> Op[CallResult]:
-    from tray_ext_rest.api.connectors import call_connector as module
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.connectors import call_connector as module
+    from tray_ext._generated.rest.models import (
         ConnectorInput,
         PublicConnectorCallPayload,
         PublicConnectorCallResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     body = PublicConnectorCallPayload(
         operation=operation,
@@ -272,8 +272,8 @@ def list_environments(
     cached = state.environments.get(key)
     if cached is not None:
         return list(cached)
-    from tray_ext_rest.api.authentications import get_service_environments
-    from tray_ext_rest.models import PublicServiceEnvironmentList
+    from tray_ext._generated.rest.api.authentications import get_service_environments
+    from tray_ext._generated.rest.models import PublicServiceEnvironmentList
 
     parsed = yield _rest(
         get_service_environments,
@@ -658,7 +658,7 @@ def remove_instance(scope: Scope, instance_id: str) -> Op[None]:
 
 
 def _authentication(raw: Any) -> Authentication:
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.types import Unset
 
     return Authentication(
         id=str(raw.id),
@@ -685,14 +685,14 @@ def create_auth(
     scopes: Sequence[str],
     validate: bool,
 ) -> Op[str]:
-    from tray_ext_rest.api.authentications import create_user_authentication
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.authentications import create_user_authentication
+    from tray_ext._generated.rest.models import (
         AuthenticationCredentials,
         AuthenticationUserData,
         CreatePublicUserAuthentication,
         CreatePublicUserAuthenticationResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     if validate:
         check_auth_input(
@@ -768,8 +768,8 @@ def create_auth_graphql(
 
 
 def get_auth(scope: Scope, auth_id: str) -> Op[Authentication]:
-    from tray_ext_rest.api.authentications import get_user_authentication
-    from tray_ext_rest.models import GetUserAuthenticationResult
+    from tray_ext._generated.rest.api.authentications import get_user_authentication
+    from tray_ext._generated.rest.models import GetUserAuthenticationResult
 
     parsed = yield _rest(
         get_user_authentication,
@@ -790,14 +790,14 @@ def update_auth(
     scopes: Sequence[str],
     environment: ServiceEnvironment | None,
 ) -> Op[Authentication]:
-    from tray_ext_rest.api.authentications import update_user_authentication
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.authentications import update_user_authentication
+    from tray_ext._generated.rest.models import (
         AuthenticationCredentials,
         AuthenticationUserData,
         UpdatePublicUserAuthenticationHttp,
         UpdatePublicUserAuthenticationResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     if environment is not None:
         check_auth_input(
@@ -829,7 +829,7 @@ def update_auth(
 
 
 def delete_auth(scope: Scope, auth_id: str) -> Op[None]:
-    from tray_ext_rest.api.authentications import delete_user_authentication
+    from tray_ext._generated.rest.api.authentications import delete_user_authentication
 
     yield _rest(
         delete_user_authentication,
@@ -841,9 +841,9 @@ def delete_auth(scope: Scope, auth_id: str) -> Op[None]:
 
 
 def full_auth(scope: Scope, auth_id: str, force_refresh: bool) -> Op[FullAuthentication]:
-    from tray_ext_rest.api.authentications import get_full_authentication
-    from tray_ext_rest.models import GetFullUserAuthenticationResult
-    from tray_ext_rest.types import UNSET, Unset
+    from tray_ext._generated.rest.api.authentications import get_full_authentication
+    from tray_ext._generated.rest.models import GetFullUserAuthenticationResult
+    from tray_ext._generated.rest.types import UNSET, Unset
 
     parsed = yield _rest(
         get_full_authentication,

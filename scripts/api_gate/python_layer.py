@@ -27,7 +27,7 @@ def load(root: Path) -> griffe.Object:
     # Loaded by path: by name, griffe would read submodules from the editable install instead.
     return griffe.load(
         root / "tray_ext",
-        search_paths=[str(root), str(root / "generated")],
+        search_paths=[str(root)],
         resolve_aliases=False,
         allow_inspection=False,
     )

@@ -20,7 +20,7 @@ IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 def _copy(source: Path, root: Path) -> Path:
     root.mkdir()
-    for name in ("spec", "api", "tray_ext", "generated"):
+    for name in ("spec", "api", "tray_ext"):
         shutil.copytree(source / name, root / name, ignore=IGNORE)
     shutil.copy(source / "CHANGELOG.md", root / "CHANGELOG.md")
     return root
