@@ -34,13 +34,16 @@ COMMANDS: dict[str, list[str]] = {
 
 _PROBE = r"""
 import json, sys, time
-GENERATED = ("tray_ext_rest", "tray_ext_graphql", "tray_ext_graphql_sync")
+GENERATED = ("tray_ext._generated.rest", "tray_ext._generated.graphql",
+             "tray_ext._generated.graphql_sync")
 HEAVY = ("pydantic", "jsonschema", "rich", "typer", "starlette", "uvicorn", "ariadne",
          "openapi_core", "opentelemetry", "sqlite3", "pluggy", "attrs", "httpx")
 def snapshot(**extra):
     mods = set(sys.modules)
     return {
-        "generated": sorted(m for m in mods if m.split(".")[0] in GENERATED),
+        "generated": sorted(
+            m for m in mods if any(m == g or m.startswith(g + ".") for g in GENERATED)
+        ),
         "heavy": sorted(h for h in HEAVY if h in mods),
         "count": len(mods),
         **extra,

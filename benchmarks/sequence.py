@@ -5,8 +5,9 @@ getServiceEnvironments), list the auths (GraphQL ListAuthentications) — one re
 SDK wraps. The four ways:
 
 * ``raw``: hand-written httpx requests, JSON decoded, status checked; what a team would write;
-* ``generated``: the bare generated clients (tray_ext_rest, tray_ext_graphql[_sync]) sharing one
-  httpx client, with models parsed, and no tray-ext runtime;
+* ``generated``: the bare generated clients (tray_ext._generated.rest,
+  tray_ext._generated.graphql[_sync]) sharing one httpx client, with models parsed, and no
+  tray-ext runtime;
 * ``tray-bare``: `Tray`/`AsyncTray` with every built-in plugin removed (facade, driver, pipeline,
   typed models; the hook calls still happen but no plugin answers);
 * ``tray-full``: `Tray`/`AsyncTray` with every built-in plugin on (redaction, token refresh, audit,
@@ -139,8 +140,8 @@ def _expect(value: object, cls: type) -> None:
 
 class GeneratedSync:
     def __init__(self, target: Target, transport: httpx.BaseTransport | None) -> None:
-        from tray_ext_graphql_sync import TrayGraphQLClient
-        from tray_ext_rest import Client
+        from tray_ext._generated.graphql_sync import TrayGraphQLClient
+        from tray_ext._generated.rest import Client
 
         self._http = httpx.Client(
             base_url=target.base_url, headers=_headers(target), transport=transport, timeout=30
@@ -152,11 +153,14 @@ class GeneratedSync:
         self._auth_id = UUID(target.auth_id)
 
     def sequence(self) -> None:
-        from tray_ext_rest.api.authentications import (
+        from tray_ext._generated.rest.api.authentications import (
             get_service_environments,
             get_user_authentication,
         )
-        from tray_ext_rest.models import GetUserAuthenticationResult, PublicServiceEnvironmentList
+        from tray_ext._generated.rest.models import (
+            GetUserAuthenticationResult,
+            PublicServiceEnvironmentList,
+        )
 
         auth = get_user_authentication.sync(client=self._rest, authentication_id=self._auth_id)
         _expect(auth, GetUserAuthenticationResult)
@@ -170,8 +174,8 @@ class GeneratedSync:
 
 class GeneratedAsync:
     def __init__(self, target: Target, transport: httpx.AsyncBaseTransport | None) -> None:
-        from tray_ext_graphql import TrayGraphQLClient
-        from tray_ext_rest import Client
+        from tray_ext._generated.graphql import TrayGraphQLClient
+        from tray_ext._generated.rest import Client
 
         self._http = httpx.AsyncClient(
             base_url=target.base_url, headers=_headers(target), transport=transport, timeout=30
@@ -183,11 +187,14 @@ class GeneratedAsync:
         self._auth_id = UUID(target.auth_id)
 
     async def sequence(self) -> None:
-        from tray_ext_rest.api.authentications import (
+        from tray_ext._generated.rest.api.authentications import (
             get_service_environments,
             get_user_authentication,
         )
-        from tray_ext_rest.models import GetUserAuthenticationResult, PublicServiceEnvironmentList
+        from tray_ext._generated.rest.models import (
+            GetUserAuthenticationResult,
+            PublicServiceEnvironmentList,
+        )
 
         auth = await get_user_authentication.asyncio(
             client=self._rest, authentication_id=self._auth_id

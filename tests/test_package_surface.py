@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,34 @@ def test_import_tray_ext_brings_in_no_cli_dependency() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.tray_emulator(rate_limit=None)
+def test_one_datum_has_one_type(tray_emulator: Any) -> None:
+    """A service version is an int from REST (connectors) and GraphQL (auths) alike; times are
+    aware datetimes."""
+    from datetime import UTC, datetime, timedelta
+
+    from tray_ext import Tray
+
+    served = tray_emulator
+    with Tray(
+        served.master_token,
+        api_url=served.api_url,
+        graphql_url=served.graphql_url,
+        dialog_url=served.dialog_url,
+        rate_limit=None,
+    ) as tray:
+        slack = next(c for c in tray.connectors.list() if c.name == "slack")
+        env = tray.environments.get(slack.service.name, slack.service.version)
+        user = tray.users.create("Ada", "ada-types")
+        me = tray.as_user(user.id)
+        me.auths.create(env, name="Slack", credentials={"access_token": "FAKE-x"})
+        (listed,) = list(me.auths.list())
+        assert isinstance(slack.service.version, int)
+        assert listed.service.version == slack.service.version
+        token = tray.users.mint_token(user.id)
+        assert isinstance(token.expires_at, datetime)
+        assert token.expires_at.tzinfo is not None
+        in_two_days = datetime.now(UTC) + timedelta(days=2)
+        assert abs(token.expires_at - in_two_days) < timedelta(hours=1)

@@ -49,14 +49,14 @@ class SyncDriver:
 
     def _rest_client(self) -> Any:
         if self._rest is None:
-            from tray_ext_rest import Client
+            from tray_ext._generated.rest import Client
 
             self._rest = Client(base_url=self._hosts.api_url).set_httpx_client(self._http)
         return self._rest
 
     def _graphql_client(self) -> tuple[Any, ModuleType]:
         if self._graphql is None:
-            from tray_ext_graphql_sync import TrayGraphQLClient, input_types
+            from tray_ext._generated.graphql_sync import TrayGraphQLClient, input_types
 
             self._graphql = TrayGraphQLClient(
                 url=self._hosts.graphql_url, http_client=cast(Any, self._http)
@@ -110,14 +110,14 @@ class AsyncDriver:
 
     def _rest_client(self) -> Any:
         if self._rest is None:
-            from tray_ext_rest import Client
+            from tray_ext._generated.rest import Client
 
             self._rest = Client(base_url=self._hosts.api_url).set_async_httpx_client(self._http)
         return self._rest
 
     def _graphql_client(self) -> tuple[Any, ModuleType]:
         if self._graphql is None:
-            from tray_ext_graphql import TrayGraphQLClient, input_types
+            from tray_ext._generated.graphql import TrayGraphQLClient, input_types
 
             self._graphql = TrayGraphQLClient(
                 url=self._hosts.graphql_url, http_client=cast(Any, self._http)

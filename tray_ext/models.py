@@ -132,11 +132,13 @@ class Authentication:
 
 @attrs.frozen
 class ServiceSummary:
-    """A service as GraphQL names it (its version is a string there)."""
+    """A service as GraphQL names it. `version` is the integer service version, as in
+    `Connector.service.version` (GraphQL sends it as a string; it is converted on the way in, so
+    the same datum has one type whichever API it came from)."""
 
     id: str
     name: str
-    version: str
+    version: int
     title: str
 
 

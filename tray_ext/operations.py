@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import threading
 from collections.abc import Callable, Generator, Mapping, Sequence
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -21,7 +22,7 @@ from uuid import UUID
 import attrs
 
 from tray_ext.calls import Actor, CallFacts
-from tray_ext.errors import NotFound, Problem, ValidationError
+from tray_ext.errors import NotFound, Problem, UnexpectedResponse, ValidationError
 from tray_ext.models import (
     Authentication,
     AuthenticationSummary,
@@ -47,7 +48,7 @@ from tray_ext.validation import check_auth_input, check_field_values, password_k
 __all__ = ["GraphQL", "Op", "Rest", "Scope", "SharedState"]
 
 if TYPE_CHECKING:
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.types import Unset
 
 T = TypeVar("T")
 
@@ -150,7 +151,7 @@ def _scope_names(items: Sequence[object]) -> list[str]:
     """Scope names from Get service environments' items, which Tray's schema lets be objects,
     strings, booleans, integers or arrays: an object's `scope`, a string as is; the rest name no
     scope and are skipped, so an odd item never breaks listing environments."""
-    from tray_ext_rest.models import ServiceEnvironmentScope
+    from tray_ext._generated.rest.models import ServiceEnvironmentScope
 
     names: list[str] = []
     for item in items:
@@ -162,8 +163,8 @@ def _scope_names(items: Sequence[object]) -> list[str]:
 
 
 def list_connectors(scope: Scope, state: SharedState) -> Op[list[Connector]]:
-    from tray_ext_rest.api.connectors import get_connectors
-    from tray_ext_rest.models import PublicConnectorList
+    from tray_ext._generated.rest.api.connectors import get_connectors
+    from tray_ext._generated.rest.models import PublicConnectorList
 
     parsed = yield _rest(get_connectors, "getConnectors", scope.facts(), PublicConnectorList)
     connectors = [_connector(raw) for raw in _elements(parsed.elements)]
@@ -173,9 +174,9 @@ def list_connectors(scope: Scope, state: SharedState) -> Op[list[Connector]]:
 
 
 def connector_operations(scope: Scope, name: str, version: str) -> Op[list[ConnectorOperation]]:
-    from tray_ext_rest.api.connectors import get_connector_operations
-    from tray_ext_rest.models import PublicConnectorOperationList
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.api.connectors import get_connector_operations
+    from tray_ext._generated.rest.models import PublicConnectorOperationList
+    from tray_ext._generated.rest.types import Unset
 
     parsed = yield _rest(
         get_connector_operations,
@@ -207,13 +208,13 @@ def call_connector(
     input: Mapping[str, Any],
     auth_id: str | None,
 ) -> Op[CallResult]:
-    from tray_ext_rest.api.connectors import call_connector as module
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.connectors import call_connector as module
+    from tray_ext._generated.rest.models import (
         ConnectorInput,
         PublicConnectorCallPayload,
         PublicConnectorCallResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     body = PublicConnectorCallPayload(
         operation=operation,
@@ -271,8 +272,8 @@ def list_environments(
     cached = state.environments.get(key)
     if cached is not None:
         return list(cached)
-    from tray_ext_rest.api.authentications import get_service_environments
-    from tray_ext_rest.models import PublicServiceEnvironmentList
+    from tray_ext._generated.rest.api.authentications import get_service_environments
+    from tray_ext._generated.rest.models import PublicServiceEnvironmentList
 
     parsed = yield _rest(
         get_service_environments,
@@ -406,7 +407,8 @@ def authorize(user_id: str) -> Op[str]:
 
 def mint_token(state: SharedState, user_id: str) -> Op[UserToken]:
     token = yield from authorize(user_id)
-    return UserToken(value=token, user_id=user_id, expires_at=state.time() + USER_TOKEN_LIFETIME)
+    expires_at = datetime.fromtimestamp(state.time() + USER_TOKEN_LIFETIME, tz=UTC)
+    return UserToken(value=token, user_id=user_id, expires_at=expires_at)
 
 
 # ---- solutions -----------------------------------------------------------------------------
@@ -656,7 +658,7 @@ def remove_instance(scope: Scope, instance_id: str) -> Op[None]:
 
 
 def _authentication(raw: Any) -> Authentication:
-    from tray_ext_rest.types import Unset
+    from tray_ext._generated.rest.types import Unset
 
     return Authentication(
         id=str(raw.id),
@@ -683,14 +685,14 @@ def create_auth(
     scopes: Sequence[str],
     validate: bool,
 ) -> Op[str]:
-    from tray_ext_rest.api.authentications import create_user_authentication
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.authentications import create_user_authentication
+    from tray_ext._generated.rest.models import (
         AuthenticationCredentials,
         AuthenticationUserData,
         CreatePublicUserAuthentication,
         CreatePublicUserAuthenticationResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     check_field_values("createUserAuthentication", credentials=credentials, user_data=user_data)
     if validate:
@@ -767,8 +769,8 @@ def create_auth_graphql(
 
 
 def get_auth(scope: Scope, auth_id: str) -> Op[Authentication]:
-    from tray_ext_rest.api.authentications import get_user_authentication
-    from tray_ext_rest.models import GetUserAuthenticationResult
+    from tray_ext._generated.rest.api.authentications import get_user_authentication
+    from tray_ext._generated.rest.models import GetUserAuthenticationResult
 
     parsed = yield _rest(
         get_user_authentication,
@@ -789,14 +791,14 @@ def update_auth(
     scopes: Sequence[str],
     environment: ServiceEnvironment | None,
 ) -> Op[Authentication]:
-    from tray_ext_rest.api.authentications import update_user_authentication
-    from tray_ext_rest.models import (
+    from tray_ext._generated.rest.api.authentications import update_user_authentication
+    from tray_ext._generated.rest.models import (
         AuthenticationCredentials,
         AuthenticationUserData,
         UpdatePublicUserAuthenticationHttp,
         UpdatePublicUserAuthenticationResult,
     )
-    from tray_ext_rest.types import UNSET
+    from tray_ext._generated.rest.types import UNSET
 
     check_field_values("updateUserAuthentication", credentials=credentials, user_data=user_data)
     if environment is not None:
@@ -829,7 +831,7 @@ def update_auth(
 
 
 def delete_auth(scope: Scope, auth_id: str) -> Op[None]:
-    from tray_ext_rest.api.authentications import delete_user_authentication
+    from tray_ext._generated.rest.api.authentications import delete_user_authentication
 
     yield _rest(
         delete_user_authentication,
@@ -841,9 +843,9 @@ def delete_auth(scope: Scope, auth_id: str) -> Op[None]:
 
 
 def full_auth(scope: Scope, auth_id: str, force_refresh: bool) -> Op[FullAuthentication]:
-    from tray_ext_rest.api.authentications import get_full_authentication
-    from tray_ext_rest.models import GetFullUserAuthenticationResult
-    from tray_ext_rest.types import UNSET, Unset
+    from tray_ext._generated.rest.api.authentications import get_full_authentication
+    from tray_ext._generated.rest.models import GetFullUserAuthenticationResult
+    from tray_ext._generated.rest.types import UNSET, Unset
 
     parsed = yield _rest(
         get_full_authentication,
@@ -863,6 +865,17 @@ def full_auth(scope: Scope, auth_id: str, force_refresh: bool) -> Op[FullAuthent
     )
 
 
+def _service_version(text: str) -> int:
+    """GraphQL's `Service.version` is a String holding the integer service version (REST's
+    `service.version` is the integer itself): the models carry the int, one type for one datum."""
+    try:
+        return int(text)
+    except ValueError:
+        raise UnexpectedResponse(
+            "Service.version is not an integer service version", operation="ListAuthentications"
+        ) from None
+
+
 def list_auths(scope: Scope) -> Op[list[AuthenticationSummary]]:
     """viewer.authentications has no paging: one call returns them all."""
     result = yield GraphQL(
@@ -875,7 +888,7 @@ def list_auths(scope: Scope) -> Op[list[AuthenticationSummary]]:
             service=ServiceSummary(
                 id=edge.node.service.id,
                 name=edge.node.service.name,
-                version=edge.node.service.version,
+                version=_service_version(edge.node.service.version),
                 title=edge.node.service.title,
             ),
             service_environment=EnvironmentRef(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -52,8 +53,8 @@ class UserToken:
 
     _value: str = attrs.field(repr=_masked, alias="value")
     user_id: str
-    expires_at: float
-    """Wall-clock time (seconds since the epoch) Tray will stop accepting it."""
+    expires_at: datetime
+    """When Tray stops accepting it (an aware UTC datetime, like every time tray-ext returns)."""
 
     def reveal(self) -> str:
         return self._value

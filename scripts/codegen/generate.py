@@ -1,12 +1,16 @@
-"""Regenerate generated/ from spec/ with the pinned generators, or check that it is up to date.
+"""Regenerate tray_ext/_generated/ from spec/ with the pinned generators, or check that it is up
+to date.
 
-    scripts/generate            rewrite generated/
+    scripts/generate            rewrite tray_ext/_generated/
     scripts/generate --check    regenerate into a temporary folder; fail, naming the files, when
-                                generated/ differs (CI runs this)
+                                tray_ext/_generated/ differs (CI runs this)
 
-Three packages come out: tray_ext_rest (openapi-python-client: attrs models, sync and async
-functions per operation), tray_ext_graphql (ariadne-codegen, async client) and
-tray_ext_graphql_sync (ariadne-codegen, sync client; ariadne-codegen makes one kind per run).
+Three packages come out, inside the tray_ext namespace so that a consuming team's environment
+gains one top-level package: tray_ext._generated.rest (openapi-python-client: attrs models, sync
+and async functions per operation), tray_ext._generated.graphql (ariadne-codegen, async client)
+and tray_ext._generated.graphql_sync (ariadne-codegen, sync client; ariadne-codegen makes one
+kind per run). The generated code imports itself relatively, so only the output paths say where
+it lives.
 Everything they are made from lives in the repository: spec/, scripts/codegen/ (generator
 configuration, REST template overrides, the GraphQL base clients, Json scalar and repr plugin).
 The output is formatted by the pinned ruff, so two runs give identical bytes.
@@ -32,19 +36,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEGEN = ROOT / "scripts" / "codegen"
-GENERATED = ROOT / "generated"
+GENERATED = ROOT / "tray_ext" / "_generated"
 PINNED = ("openapi-python-client", "ariadne-codegen", "ruff")
 README = """\
-# generated/ — do not edit
+# tray_ext/_generated/ — do not edit
 
 Typed clients generated from `spec/` by `scripts/generate` (pinned generator versions in
 `pyproject.toml`). Change `spec/` or `scripts/codegen/`, then run `scripts/generate`;
 CI runs `scripts/generate --check` and fails when this folder differs from what `spec/` produces.
 
-- `tray_ext_rest/`: openapi-python-client, from `spec/openapi.yaml`
-- `tray_ext_graphql/`: ariadne-codegen async client, from `spec/schema.graphql` + `spec/operations/`
-- `tray_ext_graphql_sync/`: the same as a synchronous client
+- `rest/`: openapi-python-client, from `spec/openapi.yaml`
+- `graphql/`: ariadne-codegen async client, from `spec/schema.graphql` + `spec/operations/`
+- `graphql_sync/`: the same as a synchronous client
 """
+INIT = '''"""The clients generated from spec/ by scripts/generate (see README.md here): private to
+tray_ext, whose facade is the public API. Never edit: regenerate."""
+'''
 
 
 def check_pins() -> None:
@@ -80,7 +87,7 @@ def generate_rest(out: Path) -> None:
         "--config", CODEGEN / "openapi-python-client.yaml",
         "--custom-template-path", CODEGEN / "rest_templates",
         "--meta", "none",
-        "--output-path", out / "tray_ext_rest",
+        "--output-path", out / "rest",
     )  # fmt: skip
 
 
@@ -139,11 +146,12 @@ def _quote(value: object) -> str:
 
 def generate_all(out: Path) -> None:
     generate_rest(out)
-    generate_graphql(out, "tray_ext_graphql", async_client=True)
-    generate_graphql(out, "tray_ext_graphql_sync", async_client=False)
-    for package in ("tray_ext_rest", "tray_ext_graphql", "tray_ext_graphql_sync"):
+    generate_graphql(out, "graphql", async_client=True)
+    generate_graphql(out, "graphql_sync", async_client=False)
+    for package in ("rest", "graphql", "graphql_sync"):
         (out / package / "py.typed").write_text("")
     (out / "README.md").write_text(README)
+    (out / "__init__.py").write_text(INIT)
     ruff_config = CODEGEN / "ruff-generated.toml"
     run(
         sys.executable, "-m", "ruff", "check", "--fix-only", "--quiet", "--config", ruff_config, out
@@ -184,7 +192,9 @@ def gate_main(args: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail when generated/ is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="fail when tray_ext/_generated/ is stale"
+    )
     parser.add_argument(
         "--record-baseline", action="store_true", help="record the tree as the API baseline (api/)"
     )
@@ -194,22 +204,24 @@ def main() -> None:
         return
     check_pins()
     with tempfile.TemporaryDirectory(prefix="tray-ext-generate-") as tmp:
-        out = Path(tmp) / "generated"
+        out = Path(tmp) / "_generated"
         out.mkdir()
         generate_all(out)
         diff = differences(out, GENERATED)
         if args.check:
             if diff:
-                print("generated/ differs from what spec/ produces; run scripts/generate:")
+                print(
+                    "tray_ext/_generated/ differs from what spec/ produces; run scripts/generate:"
+                )
                 print("\n".join(f"  {line}" for line in diff))
                 sys.exit(1)
-            print("generated/ is up to date with spec/")
+            print("tray_ext/_generated/ is up to date with spec/")
             gate_main(["--check"])
             return
         if GENERATED.exists():
             shutil.rmtree(GENERATED)
         shutil.copytree(out, GENERATED)
-        print(f"generated/ rewritten ({len(diff)} file(s) changed)")
+        print(f"tray_ext/_generated/ rewritten ({len(diff)} file(s) changed)")
         gate_main([])
 
 

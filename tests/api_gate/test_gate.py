@@ -18,14 +18,32 @@ from api_gate import gate, rest  # noqa: E402
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    root = tmp_path / "tree"
+def _copy(source: Path, root: Path) -> Path:
     root.mkdir()
-    for name in ("spec", "api", "tray_ext", "generated"):
-        shutil.copytree(ROOT / name, root / name, ignore=IGNORE)
-    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    for name in ("spec", "api", "tray_ext"):
+        shutil.copytree(source / name, root / name, ignore=IGNORE)
+    shutil.copy(source / "CHANGELOG.md", root / "CHANGELOG.md")
     return root
+
+
+@pytest.fixture
+def real_tree(tmp_path: Path) -> Path:
+    """A copy of the repository as it is, compared with its committed baseline."""
+    return _copy(ROOT, tmp_path / "tree")
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = _copy(ROOT, tmp_path_factory.mktemp("recorded") / "tree")
+    gate.record(root)
+    return root
+
+
+@pytest.fixture
+def tree(recorded: Path, tmp_path: Path) -> Path:
+    """A copy whose baseline is the copy itself, so each test sees only its own edit (the
+    repository may hold API changes waiting for the lead to record them)."""
+    return _copy(recorded, tmp_path / "tree")
 
 
 def _spec(root: Path) -> dict[str, Any]:
@@ -45,8 +63,8 @@ def _fails_naming(root: Path, capsys: pytest.CaptureFixture[str], *names: str) -
     return out
 
 
-def test_the_real_tree_passes(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert gate.check(tree) == 0
+def test_the_real_tree_passes(real_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert gate.check(real_tree) == 0
     assert "none unapproved" in capsys.readouterr().out
 
 
@@ -108,6 +126,51 @@ def test_removing_a_public_function_fails(tree: Path, capsys: pytest.CaptureFixt
     start = text.index("def status_error_class(")
     errors.write_text(text[:start].replace('    "status_error_class",\n', ""))
     _fails_naming(tree, capsys, "status_error_class")
+
+
+def test_changing_a_returned_attributes_type_fails(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """griffe 2.x does not compare annotations; the gate's own rule does."""
+    models = tree / "tray_ext/models.py"
+    text = models.read_text()
+    old = "    external_user_id: str | None\n"
+    assert text.count(old) == 1
+    models.write_text(text.replace(old, "    external_user_id: int | None\n"))
+    _fails_naming(tree, capsys, "tray_ext.models.User.external_user_id: type changed")
+
+
+def test_changing_a_return_type_fails(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    start = text.index("def status_error_class(")
+    line = text[start : text.index("\n", start)]
+    assert "->" in line
+    errors.write_text(text.replace(line, line[: line.index("->")] + "-> object:"))
+    _fails_naming(tree, capsys, "status_error_class: return type changed")
+
+
+def test_cli_internals_are_not_the_python_api(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line's contract is its options and output, not tray_ext.cli's functions."""
+    output = tree / "tray_ext/cli/output.py"
+    text = output.read_text()
+    assert "def table(" in text
+    output.write_text(text.replace("def table(", "def table_renamed("))
+    assert gate.check(tree) == 0, capsys.readouterr().out
+
+
+def test_the_report_and_changelog_hold_no_terminal_colours(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    old = "def status_error_class("
+    errors.write_text(text.replace(old, "def status_error_class(extra_required: int, "))
+    assert gate.check(tree) == 1
+    assert "\x1b[" not in capsys.readouterr().out
+    assert "\x1b[" not in gate.section(gate.changes(tree))
 
 
 def test_a_major_bump_approves_a_breaking_change(

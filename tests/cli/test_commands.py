@@ -286,3 +286,150 @@ def test_dialog_url_other_kinds(env: Any, capsys: pytest.CaptureFixture[str]) ->
     code, _, err = cli(capsys, *base)
     assert code == 2
     assert "--service" in err
+
+
+# ------------------------------------------------------------------ conventions of every command
+def _command() -> Any:
+    import typer
+
+    from tray_ext.cli.app import app
+
+    return typer.main.get_command(app)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["users", "list", "--region", "eu1", "--json", "-v"],
+            ["--region", "eu1", "-v", "users", "list", "--json"],
+        ),
+        (
+            ["connectors", "--api-url=http://x", "--json"],
+            ["--api-url=http://x", "connectors", "--json"],
+        ),
+        # An option's value is never taken for a global option...
+        (
+            ["auths", "create", "--name", "--verbose", "--user", "u"],
+            ["auths", "create", "--name", "--verbose", "--user", "u"],
+        ),
+        # ... nor a global option's value for the command.
+        (["--api-url", "users", "users", "list"], ["--api-url", "users", "users", "list"]),
+        # After `--`, nothing moves.
+        (["import", "--", "--verbose"], ["import", "--", "--verbose"]),
+        # The subcommand's own option of a global's name stays its own (environments' VERSION
+        # is an argument, so `--version` there is the global one).
+        (["environments", "slack", "4", "--version"], ["--version", "environments", "slack", "4"]),
+    ],
+)
+def test_global_options_are_accepted_after_the_subcommand(
+    argv: list[str], expected: list[str]
+) -> None:
+    from tray_ext.cli.argv import hoist_global_options
+
+    assert hoist_global_options(_command(), argv) == expected
+
+
+def test_global_options_after_the_subcommand_take_effect(
+    env: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = cli(capsys, "connectors", "--region", "mars")
+    assert code == 2
+    assert err.startswith("error: unknown region")
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", "not-the-token-0123456789")
+    code, _, err = cli(capsys, "users", "list", "--verbose")
+    assert code == 1
+    assert "Traceback" in err
+    assert "not-the-token-0123456789" not in err
+
+
+def test_tables_are_tab_separated_and_unwrapped_when_not_a_terminal(
+    env: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_name = "A customer with a very long name, " * 4 + "tab\there"
+    created = cli_json(capsys, "users", "create", long_name, "cust-tsv")
+    code, out, _ = cli(capsys, "users", "list")
+    assert code == 0
+    escaped = long_name.replace("\t", "\\t")
+    assert out.splitlines() == [f"{created['id']}\t{escaped}\tcust-tsv\tno"]
+    code, out, _ = cli(capsys, "users", "find", "cust-tsv")
+    assert ("external_user_id", "cust-tsv") in [
+        tuple(line.split("\t")) for line in out.splitlines()
+    ]
+    connectors = cli_json(capsys, "connectors")
+    code, out, _ = cli(capsys, "connectors")
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert len(rows) == len(connectors)
+    assert {len(row) for row in rows} == {6}
+    # On a terminal: a titled table for people.
+    from tray_ext.cli import output
+
+    monkeypatch.setattr(output, "is_terminal", lambda: True)
+    code, out, _ = cli(capsys, "users", "list")
+    assert code == 0
+    assert out.startswith("Users (1)")
+    assert "\t" not in out
+
+
+def _json_error(out: str) -> dict[str, Any]:
+    document = json.loads(out)  # exactly one JSON document on stdout
+    assert set(document) == {"error"}
+    error: dict[str, Any] = document["error"]
+    assert set(error) == {"type", "message", "hint", "exit_status"}
+    return error
+
+
+def test_json_errors_are_json(
+    env: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    code, out, err = cli(capsys, "users", "find", "nobody", "--json")
+    assert code == 3
+    assert _json_error(out) == {
+        "type": "CliError",
+        "message": "no user has this external user id",
+        "hint": None,
+        "exit_status": 3,
+    }
+    assert err == ""
+    code, out, _ = cli(capsys, "environments", "slack", "four", "--json")
+    assert code == 2
+    error = _json_error(out)
+    assert error["type"] == "UsageError"
+    assert error["exit_status"] == 2
+    code, out, _ = cli(capsys, "connectors", "--json", "--no-such-option")
+    assert code == 2
+    assert _json_error(out)["type"] == "UsageError"
+    # The import's errors take the same path (a bad option value, before any file is read).
+    code, out, _ = cli(
+        capsys, "import", str(tmp_path / "auths.csv"), "--progress", "sometimes", "--json"
+    )
+    assert code == 2
+    assert "--progress" in _json_error(out)["message"]
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", "not-the-token-0123456789")
+    code, out, err = cli(capsys, "connectors", "--json")
+    assert code == 1
+    error = _json_error(out)
+    assert error["type"] == "Unauthorized"
+    assert error["exit_status"] == 1
+    assert "not-the-token-0123456789" not in out + err
+
+
+def test_shell_completion() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_TRAY_EXT_COMPLETE": "complete_bash", "COMP_WORDS": "tray-ext us"}
+    env["COMP_CWORD"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "tray_ext"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["users"]
+    script = subprocess.run(
+        [sys.executable, "-m", "tray_ext", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SHELL": "/bin/bash"},
+    )
+    assert "_TRAY_EXT_COMPLETE=complete_bash" in script.stdout

@@ -11,9 +11,9 @@ import sys
 HEAVY = (
     "jsonschema",
     "pydantic",
-    "tray_ext_rest",
-    "tray_ext_graphql",
-    "tray_ext_graphql_sync",
+    "tray_ext._generated.rest",
+    "tray_ext._generated.graphql",
+    "tray_ext._generated.graphql_sync",
     "opentelemetry",
     "tray_ext.testing",
     "tray_ext.cli",
@@ -54,5 +54,7 @@ def test_a_rest_call_loads_only_the_rest_client() -> None:
         "json={'elements': []})))\nt.connectors.list()"
     )
     heavy = _heavy(_loaded_after(code))
-    assert "tray_ext_rest" in heavy
-    assert not [m for m in heavy if m.startswith(("tray_ext_graphql", "jsonschema", "pydantic"))]
+    assert "tray_ext._generated.rest" in heavy
+    assert not [
+        m for m in heavy if m.startswith(("tray_ext._generated.graphql", "jsonschema", "pydantic"))
+    ]

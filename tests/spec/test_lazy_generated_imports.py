@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-GRAPHQL_PACKAGES = ("tray_ext_graphql", "tray_ext_graphql_sync")
+GRAPHQL_PACKAGES = ("tray_ext._generated.graphql", "tray_ext._generated.graphql_sync")
 # What a GraphQL client needs before any operation runs: the client, its base client and the
 # shared pydantic base model, exceptions and Json scalar helpers.
 GRAPHQL_INFRASTRUCTURE = {
@@ -47,9 +47,9 @@ def test_graphql_client_imports_an_operation_module_only_when_its_method_runs(
     package: str,
 ) -> None:
     call = "client.list_users()"
-    if package == "tray_ext_graphql":
+    if package == "tray_ext._generated.graphql":
         call = "import asyncio; asyncio.run(client.list_users())"
-    http = "AsyncClient" if package == "tray_ext_graphql" else "Client"
+    http = "AsyncClient" if package == "tray_ext._generated.graphql" else "Client"
     seen = _run(f"""
         import httpx
         from {package} import TrayGraphQLClient
@@ -90,23 +90,26 @@ def test_graphql_package_names_resolve_on_demand(package: str) -> None:
 
 def test_rest_models_load_one_module_at_a_time() -> None:
     seen = _run("""
-        import tray_ext_rest.models as models
-        seen["bare"] = loaded("tray_ext_rest.models")
-        from tray_ext_rest.models import Unauthorized
-        seen["one"] = loaded("tray_ext_rest.models")
-        import tray_ext_rest.api.connectors.get_connectors
-        seen["endpoint"] = loaded("tray_ext_rest.models")
+        import tray_ext._generated.rest.models as models
+        seen["bare"] = loaded("tray_ext._generated.rest.models")
+        from tray_ext._generated.rest.models import Unauthorized
+        seen["one"] = loaded("tray_ext._generated.rest.models")
+        import tray_ext._generated.rest.api.connectors.get_connectors
+        seen["endpoint"] = loaded("tray_ext._generated.rest.models")
         for name in models.__all__:
             getattr(models, name)
-        seen["all"] = loaded("tray_ext_rest.models")
+        seen["all"] = loaded("tray_ext._generated.rest.models")
         try:
-            from tray_ext_rest.models import NoSuchModel  # noqa: F401
+            from tray_ext._generated.rest.models import NoSuchModel  # noqa: F401
         except ImportError:
             seen["missing"] = []
         """)
     assert seen["bare"] == []
-    assert seen["one"] == ["tray_ext_rest.models.unauthorized"]
-    assert "tray_ext_rest.models.public_connector_list" in seen["endpoint"]
-    assert "tray_ext_rest.models.update_public_user_authentication_http" not in seen["endpoint"]
+    assert seen["one"] == ["tray_ext._generated.rest.models.unauthorized"]
+    assert "tray_ext._generated.rest.models.public_connector_list" in seen["endpoint"]
+    assert (
+        "tray_ext._generated.rest.models.update_public_user_authentication_http"
+        not in seen["endpoint"]
+    )
     assert len(seen["endpoint"]) < len(seen["all"])
     assert seen["missing"] == []

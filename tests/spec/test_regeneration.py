@@ -1,6 +1,6 @@
 """scripts/generate is deterministic and --check catches a spec edit until generate is run.
 
-Runs the real script on a copy of the repository's spec/, scripts/ and generated/ (about 5 s)."""
+Runs the real script on a copy of the repository's spec/, scripts/ and tray_ext/ (about 5 s)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .seeds import REPO
 
-MODEL = Path("generated/tray_ext_rest/models/connector_service_reference.py")
+MODEL = Path("tray_ext/_generated/rest/models/connector_service_reference.py")
 
 
 def _copy_repo(tmp_path: Path) -> Path:
@@ -20,7 +20,7 @@ def _copy_repo(tmp_path: Path) -> Path:
     root.mkdir()
     shutil.copy(REPO / "pyproject.toml", root)
     shutil.copy(REPO / "CHANGELOG.md", root)  # scripts/generate --check also runs the API gate
-    for folder in ("spec", "scripts", "generated", "api", "tray_ext"):
+    for folder in ("spec", "scripts", "api", "tray_ext"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return root
 
@@ -48,7 +48,7 @@ def test_committed_generated_code_matches_spec_and_a_spec_edit_is_caught(tmp_pat
 
     check = _generate(root, "--check")
     assert check.returncode == 1
-    assert f"changed: {MODEL.relative_to('generated')}" in check.stdout
+    assert f"changed: {MODEL.relative_to('tray_ext/_generated')}" in check.stdout
 
     # The edit is a breaking change, so the API gate (also run by --check) wants a major bump.
     init = root / "tray_ext" / "__init__.py"
@@ -63,7 +63,11 @@ def test_committed_generated_code_matches_spec_and_a_spec_edit_is_caught(tmp_pat
 def test_two_runs_give_identical_bytes(tmp_path: Path) -> None:
     root = _copy_repo(tmp_path)
     assert _generate(root).returncode == 0
-    first = {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()}
+    first = {
+        p: p.read_bytes() for p in (root / "tray_ext" / "_generated").rglob("*") if p.is_file()
+    }
     assert _generate(root).returncode == 0
-    second = {p: p.read_bytes() for p in (root / "generated").rglob("*") if p.is_file()}
+    second = {
+        p: p.read_bytes() for p in (root / "tray_ext" / "_generated").rglob("*") if p.is_file()
+    }
     assert first == second

@@ -9,11 +9,12 @@ from typing import Any
 
 import graphql
 import pytest
-from tray_ext_graphql_sync.create_user_authentication import CreateUserAuthentication
-from tray_ext_graphql_sync.generate_authorization_code import GenerateAuthorizationCode
-from tray_ext_graphql_sync.list_authentication_names import ListAuthenticationNames
-from tray_ext_graphql_sync.remove_authentication import RemoveAuthentication
-from tray_ext_rest import models as rest
+
+from tray_ext._generated.graphql_sync.create_user_authentication import CreateUserAuthentication
+from tray_ext._generated.graphql_sync.generate_authorization_code import GenerateAuthorizationCode
+from tray_ext._generated.graphql_sync.list_authentication_names import ListAuthenticationNames
+from tray_ext._generated.graphql_sync.remove_authentication import RemoveAuthentication
+from tray_ext._generated.rest import models as rest
 
 from .seeds import (
     COPIED_SEEDS,

@@ -2,25 +2,32 @@
 
 Conventions for every command:
 
-* connection options (`--region`, `--api-url`, `--graphql-url`, `--dialog-url`) come before the
-  command and default to the runtime's environment variables;
+* global options (`--region`, `--api-url`, `--graphql-url`, `--dialog-url`,
+  `--master-token-file`, `--verbose`) go before or after the command (`tray_ext.cli.argv`) and
+  default to the runtime's environment variables;
 * the master token comes from `TRAY_MASTER_TOKEN` or `--master-token-file`, never from an
   argument (so it is not in shell history or `ps`);
-* `--json` prints machine-readable output on stdout;
+* `--json` prints machine-readable output on stdout, and then errors too are one JSON object on
+  stdout (`{"error": {...}}`);
+* tables print for people on a terminal, and as tab-separated, unwrapped lines otherwise
+  (`tray_ext.cli.output`);
 * errors print one line (`error: ...`; the detail with `--verbose`) and exit non-zero; a
-  traceback only appears with `--verbose`.
+  traceback only appears with `--verbose`;
+* shell completion: `tray-ext --install-completion` (or `--show-completion` to print it).
 """
 
 from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tray_ext.cli.argv import hoist_global_options
 from tray_ext.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -89,7 +96,7 @@ ARGV: list[str] = []  # the arguments of this run, for "resume with the same com
 app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -222,9 +229,7 @@ def users_find(
 
     with runtime.open_client(SETTINGS.connection()) as tray:
         user = runtime.find_user(tray, external_user_id)
-    if user is None:
-        if as_json:
-            output.print_json(None)
+    if user is None:  # with --json, the error is the JSON (run() prints it)
         raise CliError("no user has this external user id", exit_code=3)
     output.record(user, as_json=as_json, title="User")
 
@@ -554,41 +559,22 @@ def import_(
 
 
 # --------------------------------------------------------------------------------- emulator, demo
-@app.command()
-def emulator(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 = any free port).")] = 8765,
-    master_token: Annotated[
-        str | None,
-        typer.Option(help="The fake master token the emulator accepts (default: its own)."),
-    ] = None,
-    db: Annotated[
-        Path | None, typer.Option(help="Keep the emulator's state in this SQLite file.")
-    ] = None,
-    rate_limit: Annotated[
-        str | None, typer.Option(help="Requests/s the emulator allows per token, or 'off'.")
-    ] = None,
-    faults: Annotated[
-        str | None, typer.Option(help="Fault injection spec (see the emulator's README).")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed for faults and ids.")] = None,
-    example: Annotated[
-        bool, typer.Option(help="Also serve the auth-dialog example page at /example/.")
-    ] = True,
-) -> None:
-    """Run the local Tray emulator (needs the `emulator` extra)."""
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def emulator(ctx: typer.Context) -> None:
+    """Run the local Tray emulator (needs the `emulator` extra); see `tray-ext emulator --help`.
+
+    The options are `python -m tray_ext.testing`'s (one parser for both): --host, --port,
+    --master-token, --token-file, --show-master-token, --db, --rate-limit, --burst, --faults,
+    --seed, --embedded-id, --clock-offset, --token-lifetime, --log-level; plus --no-example.
+    """
     from tray_ext.cli.emulator_cmd import run_emulator
 
-    run_emulator(
-        host=host,
-        port=port,
-        master_token=master_token,
-        db=db,
-        rate_limit=rate_limit,
-        faults=faults,
-        seed=seed,
-        example=example,
-    )
+    code = run_emulator(ctx.args)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -629,30 +615,47 @@ def _click_exceptions() -> Any:
     return exceptions
 
 
+def wants_json(argv: Sequence[str]) -> bool:
+    """`--json` anywhere before `--`: errors are then JSON too, whatever the command."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    return "--json" in argv[:end]
+
+
 def run(argv: list[str]) -> int:
-    """Run the CLI; return the exit status. Never lets a traceback out without --verbose."""
+    """Run the CLI; return the exit status. Never lets a traceback out without --verbose.
+
+    Every error leaves through `_fail`: one `error: ...` line (and a `hint: ...`) on stderr, or
+    with `--json`, one JSON object on stdout, `{"error": {"type", "message", "hint",
+    "exit_status"}}`, so a script reading the command's JSON reads its failure the same way.
+    Commands (import too) raise CliError or a tray_ext error and let this path print it.
+    """
     ARGV[:] = argv
     exceptions = _click_exceptions()
     command = typer.main.get_command(app)
-    verbose = "--verbose" in argv or "-v" in argv
+    args = hoist_global_options(command, argv)
+    verbose = "--verbose" in args or "-v" in args
+    as_json = wants_json(args)
+
+    def fail(kind: str, message: str, code: int, hint: str | None = None) -> int:
+        return _fail(kind, message, code, hint=hint, as_json=as_json)
+
     try:
-        result = command.main(args=argv, prog_name="tray-ext", standalone_mode=False)
+        result = command.main(args=args, prog_name="tray-ext", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
-        _say("error: aborted")
-        return 130
+        return fail("Aborted", "aborted", 130)
     except exceptions.NoArgsIsHelpError as exc:
         _say(exc.format_message())
         return 2
     except exceptions.NoSuchOption as exc:
-        _say(f"error: {exc.format_message()}")
+        hint = None
         if "token" in (exc.option_name or ""):
-            _say(
-                "hint: tokens are never accepted as arguments: set TRAY_MASTER_TOKEN or use "
+            hint = (
+                "tokens are never accepted as arguments: set TRAY_MASTER_TOKEN or use "
                 "--master-token-file PATH"
             )
-        return 2
+        return fail("UsageError", exc.format_message(), 2, hint)
     except exceptions.UsageError as exc:
         message = exc.format_message()
         if "unexpected extra argument" in message:
@@ -661,35 +664,51 @@ def run(argv: list[str]) -> int:
                 "unexpected extra argument(s). Tokens are never accepted as arguments: set "
                 "TRAY_MASTER_TOKEN or use --master-token-file PATH"
             )
-        _say(f"error: {message}")
         ctx = getattr(exc, "ctx", None)
-        if ctx is not None:
-            _say(f"see: {ctx.command_path} --help")
+        see = f"see: {ctx.command_path} --help" if ctx is not None else None
+        if as_json:
+            return fail("UsageError", message, 2, see)
+        _say(f"error: {message}")
+        if see:
+            _say(see)
         return 2
     except exceptions.ClickException as exc:
-        _say(f"error: {exc.format_message()}")
-        return int(exc.exit_code)
+        return fail(type(exc).__name__, exc.format_message(), int(exc.exit_code))
     except CliError as exc:
-        _say(f"error: {exc.message}")
-        if exc.hint:
-            _say(f"hint: {exc.hint}")
+        code = fail("CliError", exc.message, exc.exit_code, exc.hint)
         if verbose:
             traceback.print_exc()
-        return exc.exit_code
+        return code
     except KeyboardInterrupt:
-        _say("error: interrupted")
-        return 130
+        return fail("Interrupted", "interrupted", 130)
     except Exception as exc:
         from tray_ext.cli.runtime import describe_error
 
         message, code = describe_error(exc, verbose=verbose)
-        _say(f"error: {message}")
+        hint = None if verbose or code != 1 or _is_known(exc) else "run with --verbose for details"
+        if as_json:
+            fail(type(exc).__name__, message, code, hint)
+        else:
+            _say(f"error: {message}")
+            if hint:
+                _say(f"({hint})")
         if verbose:
             traceback.print_exc()
-        elif code == 1 and not _is_known(exc):
-            _say("(run with --verbose for details)")
         return code
     return int(result) if isinstance(result, int) else 0
+
+
+def _fail(kind: str, message: str, code: int, *, hint: str | None, as_json: bool) -> int:
+    """Print an error (never a secret: messages are made safe where they are raised)."""
+    if as_json:
+        from tray_ext.cli.output import print_json
+
+        print_json({"error": {"type": kind, "message": message, "hint": hint, "exit_status": code}})
+    else:
+        _say(f"error: {message}")
+        if hint:
+            _say(f"hint: {hint}")
+    return code
 
 
 def _is_known(exc: BaseException) -> bool:

@@ -14,6 +14,7 @@ The emulator is fresh on each run, so the demo starts with a fresh journal too.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +30,13 @@ DEMO_RATE_LIMIT = 30.0  # Tray's own limit (requests/s per token): the demo runs
 
 
 def find_examples() -> Path | None:
-    """examples/auths.csv of a source checkout (editable install), else of the working dir."""
+    """The example file: shipped in the wheel (`tray_ext/cli/_examples/`, force-included from
+    examples/ at build time, so a team's first `tray-ext demo` needs no checkout), else the
+    source checkout's examples/ (editable install), else the working directory's."""
+    here = Path(__file__).resolve()
     candidates = [
-        Path(__file__).resolve().parents[2] / "examples" / "auths.csv",
+        here.parent / "_examples" / "auths.csv",
+        here.parents[2] / "examples" / "auths.csv",
         Path.cwd() / "examples" / "auths.csv",
     ]
     return next((path for path in candidates if path.is_file()), None)
@@ -53,8 +58,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     source = input_file or find_examples()
     if source is None or not source.is_file():
         raise CliError(
-            "examples/auths.csv not found: run the demo from a tray-ext checkout, or pass "
-            "--input PATH",
+            "the example file auths.csv is not installed (a wheel ships it in "
+            "tray_ext/cli/_examples/): reinstall tray-ext, or pass --input PATH",
             exit_code=2,
         )
     out = out.resolve()
@@ -64,7 +69,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     paths = options.paths()
     _clean(paths.report, paths.journal, paths.audit, paths.problems)
 
-    console = Console(highlight=False)
+    # Off a terminal (a CI log, a file), lines are not wrapped at 80 columns.
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     console.print(
         Panel.fit(
             f"[bold]tray-ext demo[/bold]: import {source.name} into a local Tray emulator\n"
@@ -124,8 +130,8 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
             "\n[green]Demo complete.[/green] Next, the plan alone against an emulator of your own:"
         )
         for command in (
-            "tray-ext emulator --port 8765 &",
-            "export TRAY_API_URL=http://127.0.0.1:8765 TRAY_MASTER_TOKEN=emulator-master-token",
+            "tray-ext emulator --port 8765 --token-file emulator.token &",
+            "export TRAY_API_URL=http://127.0.0.1:8765 TRAY_MASTER_TOKEN_FILE=emulator.token",
             f"tray-ext import {shown} --dry-run",
         ):
             console.print(f"  {command}", soft_wrap=True, markup=False)

@@ -2,12 +2,15 @@
 
 The emulator lives in `tray_ext.testing` and needs the `emulator` extra (starlette, uvicorn,
 ariadne...). It is imported only when this command runs, with a clear message when the extra
-is missing.
+is missing. The options are `python -m tray_ext.testing`'s own parser (the same options, by
+construction) plus `--example/--no-example`, the auth-dialog example page, which is client code
+and so is mounted here rather than by the emulator.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import argparse
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
@@ -32,35 +35,37 @@ def load_emulator() -> ModuleType:
     return testing
 
 
-def run_emulator(
-    *,
-    host: str,
-    port: int,
-    master_token: str | None,
-    db: Path | None,
-    rate_limit: str | None,
-    faults: str | None,
-    seed: int | None,
-    example: bool = True,
-) -> None:
-    testing = load_emulator()
+def build_parser() -> argparse.ArgumentParser:
+    """The emulator's parser with the CLI's example-page switch."""
+    load_emulator()
+    from tray_ext.testing.__main__ import build_parser as emulator_parser
+
+    parser = emulator_parser(prog="tray-ext emulator")
+    parser.add_argument(
+        "--example",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also serve the auth-dialog example page at /example/ (default: on)",
+    )
+    return parser
+
+
+def run_emulator(argv: Sequence[str]) -> int:
+    parser = build_parser()
     try:
-        testing.run_server(
-            host=host,
-            port=port,
-            master_token=master_token,
-            db_path=db,
-            rate_limit=rate_limit if rate_limit is not None else "30",
-            faults_spec=faults,
-            seed=seed or 0,
-            wrap=_with_example_page if example else None,
-        )
-    except ValueError as exc:  # a bad --faults or --rate-limit spec
-        raise CliError(str(exc), exit_code=2) from None
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # --help (0) or a bad option (2, argparse printed why)
+        return int(exc.code or 0)
+    from tray_ext.testing.__main__ import serve
+
+    try:
+        serve(args, wrap=_with_example_page if args.example else None)
     except OSError as exc:  # e.g. the port is taken
-        raise CliError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+        where = f"{args.host}:{args.port}"
+        raise CliError(f"cannot listen on {where} ({exc.strerror or exc})") from None
     except KeyboardInterrupt:
         pass
+    return 0
 
 
 def _with_example_page(emulator: Any) -> tuple[Any, str]:

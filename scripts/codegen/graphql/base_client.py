@@ -3,7 +3,7 @@
 Derived from ariadne-codegen's own `base_client.py`, with two changes: every request carries
 `extensions` naming its GraphQL operation, so the transport and hooks below it know which call an
 HTTP request belongs to; and the fallback httpx client has an explicit timeout. Copied verbatim into
-the generated package by scripts/generate; edit it here, never in generated/.
+the generated package by scripts/generate; edit it here, never in tray_ext/_generated/.
 """
 
 from typing import Any, Protocol, TypeVar, cast

@@ -3,9 +3,9 @@
 With `lazy_imports`, ariadne-codegen writes an `__init__.py` that imports its names under
 `TYPE_CHECKING` and defines an untyped module `__getattr__` that imports them on first use.
 A type checker reads a module-level `__getattr__` as "every other name exists and is Any", so
-`from tray_ext_graphql import Misspelt` would pass mypy. This moves `__getattr__` and `__dir__`
-under `if not TYPE_CHECKING:` (and annotates them): at run time nothing changes, and type checkers
-see only the names the package really exports.
+`from tray_ext._generated.graphql import Misspelt` would pass mypy. This moves `__getattr__` and
+`__dir__` under `if not TYPE_CHECKING:` (and annotates them): at run time nothing changes, and
+type checkers see only the names the package really exports.
 """
 
 import ast

@@ -1,9 +1,10 @@
-"""Base class of the generated synchronous GraphQL client (tray-ext's custom base client).
+"""Base class of the generated asynchronous GraphQL client (tray-ext's custom base client).
 
-Derived from ariadne-codegen's own `base_client.py`, with two changes: every request carries
+Derived from ariadne-codegen's own `async_base_client.py` (less the WebSocket subscription
+support Tray does not use), with two changes: every request carries
 `extensions` naming its GraphQL operation, so the transport and hooks below it know which call an
 HTTP request belongs to; and the fallback httpx client has an explicit timeout. Copied verbatim into
-the generated package by scripts/generate; edit it here, never in generated/.
+the generated package by scripts/generate; edit it here, never in tray_ext/_generated/.
 """
 
 from typing import Any, Protocol, TypeVar, cast
@@ -29,7 +30,7 @@ class Response(Protocol):
 
 
 class HttpClient(Protocol):
-    def post(
+    async def post(
         self,
         url: Any | str,
         json: Any | None = None,
@@ -39,13 +40,13 @@ class HttpClient(Protocol):
         **kwargs: Any,
     ) -> Response: ...
 
-    def close(self) -> None: ...
+    async def aclose(self) -> None: ...
 
 
-Self = TypeVar("Self", bound="TrayBaseClient")
+Self = TypeVar("Self", bound="TrayAsyncBaseClient")
 
 
-class TrayBaseClient:
+class TrayAsyncBaseClient:
     def __init__(
         self,
         url: str = "",
@@ -55,16 +56,18 @@ class TrayBaseClient:
         self.url = url
         self.headers = headers
         self.http_client = (
-            http_client if http_client else httpx.Client(headers=headers, timeout=DEFAULT_TIMEOUT)
+            http_client
+            if http_client
+            else httpx.AsyncClient(headers=headers, timeout=DEFAULT_TIMEOUT)
         )
 
-    def __enter__(self: Self) -> Self:
+    async def __aenter__(self: Self) -> Self:
         return self
 
-    def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
-        self.http_client.close()
+    async def __aexit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
+        await self.http_client.aclose()
 
-    def execute(
+    async def execute(
         self,
         query: str,
         operation_name: str | None = None,
@@ -77,7 +80,7 @@ class TrayBaseClient:
         extensions = dict(kwargs.pop("extensions", None) or {})
         extensions.setdefault("tray_ext.operation", operation_name)
         extensions.setdefault("tray_ext.api", "graphql")
-        return self.http_client.post(
+        return await self.http_client.post(
             url=self.url,
             json=to_jsonable_python(
                 {"query": query, "operationName": operation_name, "variables": processed_variables}
