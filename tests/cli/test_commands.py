@@ -433,3 +433,30 @@ def test_shell_completion() -> None:
         env={**os.environ, "SHELL": "/bin/bash"},
     )
     assert "_TRAY_EXT_COMPLETE=complete_bash" in script.stdout
+
+
+def test_a_password_format_user_data_value_is_refused_literally_on_argv(
+    env: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack's `signing_secret` is `format: password`: typed literally it would sit in shell
+    history and `ps`; by reference it is fine."""
+    user_id = make_user(capsys, "literal-1")
+    creds = tmp_path / "creds.json"
+    creds.write_text(json.dumps({"access_token": SECRET}))
+    common = ["--user", user_id, "--name", "s", "--service", "slack", "--service-version", "4",
+              "--credentials-file", str(creds)]  # fmt: skip
+    code, out, err = cli(capsys, "auths", "create", *common, "--user-data",
+                         f"signing_secret={SECRET}-literal")  # fmt: skip
+    assert code == 2
+    assert "signing_secret" in err
+    assert "never literally on the command line" in err
+    assert SECRET not in out + err
+    monkeypatch.setenv("SIGNING", SECRET + "-ref")
+    created = cli_json(capsys, "auths", "create", *common, "--user-data",
+                       "signing_secret=env:SIGNING", "--json")  # fmt: skip
+    code, out, err = cli(capsys, "auths", "update", created["id"], "--user", user_id,
+                         "--name", "s", "--credentials-file", str(creds),
+                         "--user-data", f"signing_secret={SECRET}-literal")  # fmt: skip
+    assert code == 2
+    assert "signing_secret" in err
+    assert SECRET not in out + err

@@ -380,6 +380,7 @@ def auths_create(
             user_data=data,
             scopes=scope or [],
             api=api,
+            typed_literally=inputs.literal_fields(user_data or []),
         )
     output.done({"id": auth_id}, as_json=as_json, message=f"created auth {auth_id}")
 
@@ -412,6 +413,7 @@ def auths_update(
             credentials=credentials,
             user_data=data,
             scopes=scope or [],
+            typed_literally=inputs.literal_fields(user_data or []),
         )
     output.record(record, as_json=as_json, title="Updated authentication")
 

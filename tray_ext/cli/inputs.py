@@ -73,3 +73,31 @@ def secret_object(
         raise CliError(f"{what}: {exc}") from None
     assert isinstance(resolved, dict)
     return resolved
+
+
+def literal_fields(pairs: Sequence[str]) -> set[str]:
+    """The fields of FIELD=VALUE pairs given literally (not as env:/file: references).
+
+    User data may be literal on the command line, except a field its environment's schema marks
+    `format: password` (or whose name says secret): the caller checks that once the environment
+    is known (`refuse_secret_literals`).
+    """
+    return {
+        field
+        for field, sep, value in (pair.partition("=") for pair in pairs)
+        if sep and not is_reference(value)
+    }
+
+
+def refuse_secret_literals(fields: set[str], password_fields: frozenset[str]) -> None:
+    """A secret typed on the command line ends up in shell history and `ps`: refuse it."""
+    from tray_ext.redaction import looks_secret
+
+    secret = sorted(f for f in fields if f in password_fields or looks_secret(f))
+    if secret:
+        raise CliError(
+            f"user data field {secret[0]!r} is a secret (format: password in its environment's "
+            "schema, or a secret name): pass it by reference (FIELD=env:NAME or FIELD=file:PATH) "
+            "or in --user-data-file, never literally on the command line",
+            exit_code=2,
+        )

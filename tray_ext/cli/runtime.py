@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from tray_ext import errors
 from tray_ext.cli.errors import CliError
+from tray_ext.cli.inputs import refuse_secret_literals
+from tray_ext.validation import password_keys
 
 if TYPE_CHECKING:
     from tray_ext import Tray
@@ -253,6 +255,18 @@ def _environment(tray: Tray, service: str, service_version: int, environment: st
     )
 
 
+def _password_fields_of(tray: Tray, user_id: str, auth_id: str) -> frozenset[str]:
+    """The `format: password` userData fields of an existing auth's environment (found through
+    the user's auth list, which names its service); none when the auth is not listed."""
+    for auth in tray.as_user(user_id).auths.list():
+        if auth.id == auth_id:
+            service = auth.service
+            for env in tray.environments.list(service.name, int(service.version)):
+                if auth.service_environment is not None and env.id == auth.service_environment.id:
+                    return password_keys(env.user_data_schema)
+    return frozenset()
+
+
 def create_auth(
     tray: Tray,
     user_id: str,
@@ -265,8 +279,11 @@ def create_auth(
     user_data: Mapping[str, Any],
     scopes: Sequence[str],
     api: str,
+    typed_literally: set[str] | None = None,
 ) -> str:
     env = _environment(tray, service, service_version, environment)
+    if typed_literally:
+        refuse_secret_literals(typed_literally, password_keys(env.user_data_schema))
     tray.environments.validate(
         env, credentials=dict(credentials), user_data=dict(user_data), scopes=list(scopes)
     )
@@ -297,7 +314,10 @@ def update_auth(
     credentials: Mapping[str, Any],
     user_data: Mapping[str, Any],
     scopes: Sequence[str],
+    typed_literally: set[str] | None = None,
 ) -> dict[str, Any]:
+    if typed_literally:
+        refuse_secret_literals(typed_literally, _password_fields_of(tray, user_id, auth_id))
     auth = tray.as_user(user_id).auths.update(
         auth_id,
         name=name,
