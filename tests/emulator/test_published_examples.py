@@ -29,7 +29,6 @@ Examples that cannot do that, and why (the `cannot_run` / `cannot_match` notes i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ import httpx
 import pytest
 import yaml
 
-from tray_ext.testing import Emulator, ServedEmulator, serve_in_thread
+from tray_ext.testing import ServedEmulator
 from tray_ext.testing.catalogue import (
     SALESFORCE_PRODUCTION_ID,
     SHEETS_PRODUCTION_ID,
@@ -226,13 +225,8 @@ def _swap(value: Any, swaps: dict[str, str]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def world() -> Iterator[World]:
-    emulator = Emulator(rate_limit=None, faults=None)
-    with serve_in_thread(emulator) as served:
-        yield World(served)
-    violations = emulator.contract_violations
-    emulator.close()
-    assert violations == []
+def world(served: ServedEmulator) -> World:
+    return World(served)
 
 
 def _graphql(world: World, example: dict[str, Any]) -> dict[str, Any]:

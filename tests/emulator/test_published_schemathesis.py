@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
-import pytest
 import schemathesis
 import yaml
 from schemathesis.checks import (
@@ -35,7 +33,7 @@ from schemathesis.checks import (
 )
 
 from tests.spec.contract_diff import PUBLISHED_COPY, divergences
-from tray_ext.testing import Emulator, ServedEmulator, serve_in_thread
+from tray_ext.testing import ServedEmulator
 
 from .wire import point_at_existing_resources
 
@@ -131,16 +129,6 @@ def _unexplained(case: Any, response: Any) -> list[str]:
             pointer = "/".join(map(str, error.absolute_path))
             found.append(f"{operation} {response.status_code} at /{pointer}: {error.validator}")
     return found
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[ServedEmulator]:
-    emulator = Emulator(rate_limit=None, faults=None)
-    with serve_in_thread(emulator) as running:
-        yield running
-    violations = emulator.contract_violations
-    emulator.close()
-    assert violations == []
 
 
 @schema.parametrize()

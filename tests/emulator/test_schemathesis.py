@@ -11,13 +11,11 @@ run checks the contract, not resilience. Bounded by ``MAX_EXAMPLES`` and seeded.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import schemathesis
 
-from tray_ext.testing import Emulator, ServedEmulator, serve_in_thread
+from tray_ext.testing import ServedEmulator
 from tray_ext.testing.specfiles import openapi_path
 
 from .wire import point_at_existing_resources
@@ -30,16 +28,6 @@ schema.config.generation.update(max_examples=MAX_EXAMPLES)
 schema.config.seed = SEED
 
 _turn = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[ServedEmulator]:
-    emulator = Emulator(rate_limit=None, faults=None)
-    with serve_in_thread(emulator) as running:
-        yield running
-    violations = emulator.contract_violations
-    emulator.close()
-    assert violations == []
 
 
 @schema.parametrize()
