@@ -284,6 +284,46 @@ FACADE_CALLS: dict[str, Callable[[tray_ext.Tray], Any]] = {
 }
 
 
+def _auth_read(result: Any, body: Any) -> bool:
+    return bool(
+        result.id == body["id"]
+        and result.name == body["name"]
+        and result.service_environment_id == body["serviceEnvironmentId"]
+        and result.scopes == list(body.get("scopes", []))
+    )
+
+
+# What the facade must have read from a 2xx body (the values it promises, not only no crash).
+FACADE_READS: dict[str, Callable[[Any, Any], bool]] = {
+    "get-connectors": lambda r, b: (
+        [c.name for c in r] == [e["name"] for e in b.get("elements", [])]
+    ),
+    "get-connector-operations": lambda r, b: (
+        [o.name for o in r] == [e["name"] for e in b.get("elements", [])]
+    ),
+    "call-connector": lambda r, b: r.outcome == b["outcome"] and r.output == b["output"],
+    "create-user-authentication": lambda r, b: r == b["id"],
+    "get-user-authentication": _auth_read,
+    "update-user-authentication": _auth_read,
+    "delete-user-authentication": lambda r, b: r is None,
+    "get-full-authentication": lambda r, b: (
+        _auth_read(r, b) and r.credentials == b["credentials"] and r.user_data == b["userData"]
+    ),
+    "get-service-environments": lambda r, b: (
+        [e.id for e in r] == [e["id"] for e in b.get("elements", [])]
+        and all(
+            env.scopes
+            == [
+                s["scope"] if isinstance(s, dict) else s
+                for s in raw["scopes"]
+                if isinstance(s, str) or (isinstance(s, dict) and isinstance(s.get("scope"), str))
+            ]
+            for env, raw in zip(r, b.get("elements", []), strict=True)
+        )
+    ),
+}
+
+
 def _check_facade(operation_id: str, status: int, body: Any) -> None:
     method, _, _ = OPERATIONS[operation_id]
 
@@ -304,7 +344,8 @@ def _check_facade(operation_id: str, status: int, body: Any) -> None:
     ) as tray:
         call = FACADE_CALLS[operation_id]
         if 200 <= status < 300:
-            call(tray)
+            result = call(tray)
+            assert FACADE_READS[operation_id](result, body), (operation_id, status)
         else:
             with pytest.raises(TrayStatusError):
                 call(tray)
@@ -314,7 +355,7 @@ def _check_facade(operation_id: str, status: int, body: Any) -> None:
 
 
 def test_every_in_scope_operation_is_covered() -> None:
-    assert set(OPERATIONS) == set(FACADE_CALLS) == set(_generated_calls())
+    assert set(OPERATIONS) == set(FACADE_CALLS) == set(FACADE_READS) == set(_generated_calls())
     assert len(OPERATIONS) == 9
 
 
