@@ -43,6 +43,12 @@ mutation ($id: ID!, $enabled: Boolean, $name: String, $authValues: [AuthValue!],
   }}
 }}
 """
+LIST_CONFIG = """
+query ($criteria: SolutionInstanceSearchCriteria) {
+  viewer { solutionInstances(criteria: $criteria) { edges { node { configValues {
+    externalId value } } } } }
+}
+"""
 LIST_INSTANCES = """
 query ($criteria: SolutionInstanceSearchCriteria, $first: Int, $after: String) {
   viewer { solutionInstances(criteria: $criteria, first: $first, after: $after) {
@@ -176,12 +182,44 @@ def test_auth_values_must_be_the_users_own_and_for_the_slots_service(api: Api) -
     assert "another service" in wrong_service["errors"][0]["message"]
 
 
-def test_config_values_are_json_text(api: Api) -> None:
+def test_config_values_are_answered_as_sent(api: Api) -> None:
+    """JSON text, or a bare string as Tray's own upgrade example sends (support@example.com):
+    both are kept, and each is answered the way it came (the CHOICE on ConfigValue)."""
     _, token = api.user_with_token("json-config")
-    body = _create(
-        api, token, configValues=[{"externalId": "external_queue_url", "value": "not json"}]
+    sent = [
+        {"externalId": "external_queue_url", "value": "support@example.com"},
+        {"externalId": "external_batch_size", "value": "25"},
+    ]
+    body = _create(api, token, configValues=sent)
+    instance = body["data"]["createSolutionInstance"]["solutionInstance"]
+    assert sorted(instance["configValues"], key=lambda c: c["externalId"]) == sorted(
+        sent, key=lambda c: c["externalId"]
     )
-    assert "configValues.external_queue_url" in body["errors"][0]["message"]
+    listed = api.data(LIST_CONFIG, {"criteria": {"id": instance["id"]}}, token)
+    node = listed["viewer"]["solutionInstances"]["edges"][0]["node"]
+    assert {c["externalId"]: c["value"] for c in node["configValues"]} == {
+        "external_queue_url": "support@example.com",
+        "external_batch_size": "25",
+    }
+
+
+def test_a_bare_config_value_survives_a_restart(tmp_path: Any) -> None:
+    from tray_ext.testing import Emulator
+    from tray_ext.testing.records import BareText
+
+    db = tmp_path / "tray.sqlite"
+    with Emulator(db_path=db) as first:
+        user = first.state.add_user("u", "bare")
+        instance = first.state.add_instance(
+            user.id, SQS_SOLUTION, "i", config_values=[("external_queue_url", BareText("q@x"))]
+        )
+    with Emulator(db_path=db) as second:
+        stored = second.state.storage.get_instance(instance.id)
+        assert stored is not None
+        values = dict(stored.config_values)
+    assert isinstance(values["external_queue_url"], BareText)
+    assert values["external_queue_url"] == "q@x"
+    assert values["external_batch_size"] == 10
 
 
 def test_enabling_with_missing_values_can_be_refused(api: Api) -> None:

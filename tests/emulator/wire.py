@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from tray_ext.testing import ServedEmulator
+from tray_ext.testing.catalogue import SQS_PRODUCTION_ID
 
 CREATE_USER = """
 mutation ($name: String!, $externalUserId: String!, $isTestUser: Boolean) {
@@ -151,3 +152,45 @@ class Api:
 
 def json_text(value: Any) -> str:
     return json.dumps(value)
+
+
+def _name(body: Any) -> str:
+    if isinstance(body, dict) and isinstance(body.get("name"), str):
+        return body["name"]
+    return "schemathesis"
+
+
+def point_at_existing_resources(case: Any, served: ServedEmulator) -> None:
+    """Make a schemathesis positive case hit seeded resources, with input the emulator accepts
+    (generated path ids would almost never exist)."""
+    path = case.operation.path
+    method = case.operation.method.upper()
+    state = served.emulator.state
+    auth = state.add_auth(
+        owner=None,
+        service_environment_id=SQS_PRODUCTION_ID,
+        name="seeded for schemathesis",
+        credentials=SQS_CREDENTIALS,
+    )
+    if "{authentication-id}" in path:
+        case.path_parameters["authentication-id"] = auth.id
+        if method == "PUT":
+            case.body = {"name": _name(case.body), "credentials": SQS_CREDENTIALS}
+    if "{connector-name}" in path:
+        case.path_parameters["connector-name"] = "sqs"
+        case.path_parameters["connector-version"] = "2.3"
+        if method == "POST":
+            case.body = {
+                "operation": "receive_messages",
+                "authId": auth.id,
+                "input": {"queue_url": "q"},
+            }
+    if "{service-name}" in path:
+        case.path_parameters["service-name"] = "sqs"
+        case.path_parameters["service-version"] = 2
+    if path == "/core/v1/authentications" and method == "POST":
+        case.body = {
+            "name": _name(case.body),
+            "serviceEnvironmentId": SQS_PRODUCTION_ID,
+            "credentials": SQS_CREDENTIALS,
+        }

@@ -35,6 +35,11 @@ def test_every_divergence_from_the_published_contract_is_a_choice() -> None:
     keys = {d.key for d in found}
     assert "GET /core/v1/connectors|param.header.Authorization|parameter" in keys
     assert "GET /core/v1/connectors|404.application/json.code|nullable" in keys
+    # Response ids read as plain strings (Tray's own PUT sample id is no uuid).
+    assert "PUT /core/v1/authentications/{authentication-id}|200.application/json.id|format" in keys
+    # A reason is a sentence, not a bare flag.
+    too_short = sorted({d.choice for d in found if d.choice and len(d.choice.split()) < 5})
+    assert not too_short, too_short
 
 
 def test_an_unexplained_divergence_fails(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -97,6 +98,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """An unhandled emulator error: Tray's JSON 500, not starlette's plain-text page."""
+    logging.getLogger("tray_ext.testing").error("emulator bug", exc_info=exc)
+    return JSONResponse({"message": "Internal error", "code": "internal_error"}, status_code=500)
+
+
+def _exact(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Routes that match the whole path only. Starlette anchors its patterns with `$`, which in
+    Python also matches before a final line break, so `/core/v1/connectors%0A` was served as
+    `/core/v1/connectors`; `\\Z` ends at the end of the path and nowhere else."""
+    for route in routes:
+        if isinstance(route, Route) and route.path_regex.pattern.endswith("$"):
+            route.path_regex = re.compile(route.path_regex.pattern[:-1] + r"\Z")
+    return routes
+
+
 class Emulator:
     """A local, spec-checked stand-in for Tray.
 
@@ -152,7 +169,14 @@ class Emulator:
         ]
         if STATIC_DIR.is_dir():
             routes.append(Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"))
-        return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+        app = Starlette(
+            routes=_exact(routes),
+            exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        )
+        # Tray answers an unknown path with an error, not a redirect to its slash twin (a
+        # redirect has no body, and `//` in /core/v1/authentications// is no auth id).
+        app.router.redirect_slashes = False
+        return app
 
     @property
     def contract_violations(self) -> list[str]:

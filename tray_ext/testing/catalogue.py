@@ -1,9 +1,11 @@
 """The services, environments, connectors and solutions the emulator knows.
 
-Tray's catalogue is fixed per account, so the emulator's is fixed too: six services modelled on
+Tray's catalogue is fixed per account, so the emulator's is fixed too: seven services modelled on
 the seeds (Slack and Salesforce with OAuth scopes, Mailchimp with a custom OAuth app environment
-beside "Production", Airtable, Twilio and AWS SQS with token credentials), their connectors and a
-few operations each, and one or more seeded solutions per service.
+beside "Production", Airtable, Twilio and AWS SQS with token credentials) and on Tray's published
+callConnector examples (Google Sheets), their connectors and a few operations each, and one or
+more seeded solutions per service. The operations of Tray's published callConnector examples
+answer in the shape of Tray's published responses (see replies.py).
 
 Every id is a uuid5 of a readable name, so data files, docs and tests can refer to them and they
 never change between runs. The schemas deliberately mix JSON Schema drafts (draft-03
@@ -17,6 +19,8 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import replies
 
 #: Namespace of every fixed id in the catalogue.
 CATALOGUE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tray-ext.invalid/emulator")
@@ -78,6 +82,8 @@ class Operation:
     auth_scopes: tuple[str, ...] = ()
     has_dynamic_output: bool = False
     requires_auth: bool = True
+    #: The output for an input, shaped like Tray's published response; None echoes the input.
+    reply: replies.Reply | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -249,14 +255,18 @@ def _op(
     description: str,
     input_schema: JsonObject,
     scopes: tuple[str, ...] = (),
+    reply: replies.Reply | None = None,
 ) -> Operation:
     return Operation(
         name=name,
         title=title,
         description=description,
         input_schema=input_schema,
-        output_schema=_echo_output("connector", "version", "authId"),
+        output_schema={"type": "object"}
+        if reply
+        else _echo_output("connector", "version", "authId"),
         auth_scopes=scopes,
+        reply=reply,
     )
 
 
@@ -269,6 +279,7 @@ MAILCHIMP_ID = fixed_id("service", "mailchimp")
 AIRTABLE_ID = fixed_id("service", "airtable")
 TWILIO_ID = fixed_id("service", "twilio")
 SQS_ID = fixed_id("service", "sqs")
+SHEETS_ID = fixed_id("service", "sheets")
 
 SLACK_PRODUCTION_ID = fixed_id("environment", "slack", "Production")
 SALESFORCE_PRODUCTION_ID = fixed_id("environment", "salesforce", "Production")
@@ -277,6 +288,7 @@ MAILCHIMP_ACME_ID = fixed_id("environment", "mailchimp", "mailchimp acme oauth")
 AIRTABLE_PRODUCTION_ID = fixed_id("environment", "airtable", "Production")
 TWILIO_PRODUCTION_ID = fixed_id("environment", "twilio", "Production")
 SQS_PRODUCTION_ID = fixed_id("environment", "sqs", "Production")
+SHEETS_PRODUCTION_ID = fixed_id("environment", "sheets", "Production")
 
 _ICON = "https://s3.amazonaws.com/images.tray.io/artisan/icons/{}.png"
 
@@ -543,6 +555,29 @@ SERVICES: tuple[Service, ...] = (
             ),
         ),
     ),
+    Service(
+        id=SHEETS_ID,
+        name="sheets",
+        version=1,
+        title="Google Sheets",
+        icon=_ICON.format("sheets"),
+        environments=(
+            Environment(
+                id=SHEETS_PRODUCTION_ID,
+                service_id=SHEETS_ID,
+                title="Production",
+                authentication_type="oauth2",
+                user_data_schema={},
+                credentials_schema=_oauth_credentials(),
+                scopes=(
+                    Scope(
+                        "https://www.googleapis.com/auth/spreadsheets",
+                        "See, edit, create and delete your spreadsheets in Google Drive",
+                    ),
+                ),
+            ),
+        ),
+    ),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -561,6 +596,16 @@ _SLACK_OPERATIONS = (
             ["channel", "text"],
         ),
         ("chat:write:bot",),
+        replies.slack_send_message,
+    ),
+    # The DDL of Tray's published "Slack List Users DDL" example (P-SPEC call-connector).
+    _op(
+        "list_users_and_conversations_ddl",
+        "List users and conversations (DDL)",
+        "Users and channels for a channel dropdown.",
+        _input({}),
+        ("users:read", "channels:read"),
+        replies.slack_users_and_conversations,
     ),
     _op(
         "list_channels",
@@ -569,6 +614,41 @@ _SLACK_OPERATIONS = (
         _input({"limit": {"type": "integer", "minimum": 1, "maximum": 1000}}),
         ("channels:read",),
     ),
+)
+
+_CONDITION = {
+    "type": "object",
+    "properties": {
+        "field": {"type": "string"},
+        "operator": {"type": "string", "enum": ["Equal to", "Not equal to"]},
+        "value": {"type": ["string", "number", "boolean"]},
+    },
+    "required": ["field", "operator"],
+    "additionalProperties": False,
+}
+
+#: find_records of Tray's published listAllLeads/listWarmLeads examples (connector 8.7).
+_SALESFORCE_FIND_RECORDS = _op(
+    "find_records",
+    "Find records",
+    "Find records of an object type, optionally matching conditions.",
+    _input(
+        {
+            "object": {"type": "string", "title": "Object type"},
+            "fields": {"type": "array", "items": {"type": "string"}},
+            "conditions_type": {
+                "type": "string",
+                "enum": ["Match all conditions", "Match any conditions"],
+            },
+            "conditions": {"type": "array", "items": _CONDITION},
+            "limit": {"type": "integer", "minimum": 1},
+            "batch_size": {"type": "integer", "minimum": 1},
+            "page_offset": {"type": "string"},
+        },
+        ["object"],
+    ),
+    ("api",),
+    replies.salesforce_find_records,
 )
 
 CONNECTORS: tuple[Connector, ...] = (
@@ -603,6 +683,35 @@ CONNECTORS: tuple[Connector, ...] = (
                     ["object", "fields"],
                 ),
                 ("api",),
+            ),
+        ),
+    ),
+    Connector("salesforce", "8.7", "Salesforce", "CRM", SALESFORCE_ID, (_SALESFORCE_FIND_RECORDS,)),
+    # CHOICE: Tray's "Google Sheets Get Rows" example names no connector or version; the emulator
+    # calls it `sheets` 8.1 (service `sheets` v1). Input schema as Tray's Get Rows operation.
+    Connector(
+        "sheets",
+        "8.1",
+        "Google Sheets",
+        "Spreadsheets",
+        SHEETS_ID,
+        (
+            _op(
+                "get_rows",
+                "Get Rows",
+                "Get data from a worksheet of a spreadsheet.",
+                _input(
+                    {
+                        "spreadsheet_id": {"type": "string", "title": "Spreadsheet ID"},
+                        "worksheet_name": {"type": "string", "title": "Worksheet name"},
+                        "number_of_rows": {"type": "integer", "default": 100},
+                        "format_response": {"type": "boolean"},
+                        "filter": {"type": "object"},
+                    },
+                    ["spreadsheet_id", "worksheet_name", "number_of_rows"],
+                ),
+                (),
+                replies.sheets_get_rows,
             ),
         ),
     ),
@@ -820,6 +929,10 @@ SOLUTIONS: tuple[SolutionSeed, ...] = (
 )
 
 SOLUTION_IDS: dict[str, str] = {seed.title: seed.id for seed in SOLUTIONS}
+
+#: Seeded workflows that run on a schedule: Tray gives them no triggerUrl (null, as in its
+#: get-solution-instances example); every other workflow is webhook-triggered and gets one.
+SCHEDULED_WORKFLOWS = frozenset({"Nightly reconciliation", "Sync audience", "Back up records"})
 
 
 def default_catalogue() -> Catalogue:

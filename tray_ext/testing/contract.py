@@ -24,6 +24,7 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.validation.request.exceptions import (
     MissingRequestBodyError,
     ParameterValidationError,
@@ -69,7 +70,8 @@ class _Response:
 
 
 class RequestRejected(Exception):
-    """A request that breaks the contract; ``status`` is 400 (or 401 for a missing bearer)."""
+    """A request that breaks the contract; ``status`` is 400 (or 401 for a missing bearer, 404
+    for a path the contract has no operation for, e.g. a parameter holding a line break)."""
 
     def __init__(self, status: int, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
@@ -123,6 +125,9 @@ class Contract:
         problems: list[Problem] = []
         status = 400
         for error in errors:
+            if isinstance(error, PathError):
+                # The router matched but the contract's templates do not: no such resource.
+                raise RequestRejected(404, [Problem("#/path", "path", "no such operation")])
             if isinstance(error, SecurityValidationError):
                 status = 401
                 problems.append(

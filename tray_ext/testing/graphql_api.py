@@ -21,7 +21,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -48,10 +48,10 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .catalogue import Environment
+from .catalogue import SCHEDULED_WORKFLOWS, Environment
 from .clock import iso_utc
 from .connection import DroppedConnectionResponse
-from .records import Auth, Page, Solution, SolutionInstance, User
+from .records import Auth, BareText, Page, Solution, SolutionInstance, User
 from .rest import bearer_token
 from .services import Services, logger
 from .specfiles import graphql_schema_path
@@ -86,9 +86,11 @@ class TrayGraphQLError(GraphQLError):
 
 @dataclass(frozen=True)
 class InvalidJson:
-    """A ``Json`` argument that was not JSON text; resolvers turn it into an error."""
+    """A ``Json`` argument that was not JSON text; resolvers turn it into an error, except a
+    config value, which keeps ``text`` (never printed: it may be a secret) as a bare string."""
 
     reason: str
+    text: str | None = field(default=None, repr=False)
 
 
 class JsonText(str):
@@ -124,7 +126,7 @@ def _parse_json_value(value: Any) -> Any:
     try:
         return json.loads(value)
     except ValueError:
-        return InvalidJson("is not valid JSON text")
+        return InvalidJson("is not valid JSON text", value)
 
 
 @json_scalar.literal_parser
@@ -219,6 +221,7 @@ def _user_node(user: User) -> dict[str, Any]:
         "name": user.name,
         "externalUserId": user.external_user_id,
         "isTestUser": user.is_test_user,
+        "clientMutationId": None,
     }
 
 
@@ -278,7 +281,7 @@ def _instance_node(services: Services, instance: SolutionInstance) -> dict[str, 
                 "id": str(uuid.uuid5(uuid.UUID(instance.id), name)),
                 "sourceWorkflowId": str(uuid.uuid5(uuid.UUID(solution.id), name)),
                 "sourceWorkflowName": name,
-                "triggerUrl": None,
+                "triggerUrl": trigger_url(instance.id, name),
             }
         }
         for name in solution.workflows
@@ -290,7 +293,7 @@ def _instance_node(services: Services, instance: SolutionInstance) -> dict[str, 
         "enabled": instance.enabled,
         "authValues": [{"externalId": k, "authId": v} for k, v in instance.auth_values],
         "configValues": [
-            {"externalId": k, "value": JsonText(json.dumps(v))} for k, v in instance.config_values
+            {"externalId": k, "value": _config_text(v)} for k, v in instance.config_values
         ],
         "workflows": {"edges": workflows},
         "solutionVersionFlags": {
@@ -303,6 +306,23 @@ def _instance_node(services: Services, instance: SolutionInstance) -> dict[str, 
     }
 
 
+def trigger_url(instance_id: str, workflow: str) -> str | None:
+    """A workflow instance's webhook URL. Tray answers one for webhook-triggered workflows and
+    null for others (its published examples show both); the catalogue names the scheduled ones,
+    and every other workflow is taken as webhook-triggered."""
+    if workflow in SCHEDULED_WORKFLOWS:
+        return None
+    return f"https://{uuid.uuid5(uuid.UUID(instance_id), 'trigger:' + workflow)}.trayapp.io"
+
+
+def _config_text(value: Any) -> JsonText:
+    """A config value as it travels: a bare string as it was sent, anything else as JSON text
+    (see the CHOICE on ConfigValue in spec/schema.graphql)."""
+    if isinstance(value, BareText):
+        return JsonText(str(value))
+    return JsonText(json.dumps(value, separators=(",", ":")))
+
+
 def _auth_values(values: Sequence[dict[str, Any]] | None) -> list[tuple[str, str]]:
     return [(str(v["externalId"]), str(v["authId"])) for v in values or ()]
 
@@ -311,9 +331,12 @@ def _config_values(values: Sequence[dict[str, Any]] | None) -> list[tuple[str, A
     result = []
     for value in values or ():
         external_id = str(value["externalId"])
-        result.append(
-            (external_id, _json_argument(value.get("value"), f"configValues.{external_id}"))
-        )
+        raw = value.get("value")
+        if isinstance(raw, InvalidJson) and raw.text is not None:
+            # Tray's upgrade example sends a bare string (support@example.com) and gets it back.
+            result.append((external_id, BareText(raw.text)))
+            continue
+        result.append((external_id, _json_argument(raw, f"configValues.{external_id}")))
     return result
 
 
@@ -449,7 +472,10 @@ def resolve_update_external_user(
     context = _require_master(info)
     data = args["input"]
     user = context.services.state.update_user(data["userId"], is_test_user=data.get("isTestUser"))
-    return {"user": _user_node(user), "clientMutationId": data.get("clientMutationId")}
+    mutation_id = data.get("clientMutationId")
+    # Tray's update-user example answers the mutation's clientMutationId on the user too.
+    node = {**_user_node(user), "clientMutationId": mutation_id}
+    return {"user": node, "clientMutationId": mutation_id}
 
 
 @mutation.field("removeExternalUser")

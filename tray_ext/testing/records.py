@@ -15,6 +15,13 @@ T = TypeVar("T")
 ORG: None = None
 
 
+class BareText(str):
+    """A config value sent as a string that is not JSON text (as Tray's own upgrade example
+    does): kept and answered verbatim rather than as a JSON string."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class User:
     """An embedded end user (Tray's ``ExternalUser``)."""

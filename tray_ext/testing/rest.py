@@ -63,6 +63,19 @@ def _json(status: int, body: Any) -> RestResult:
     return RestResult(status, body)
 
 
+def _unchecked(result: RestResult) -> Response:
+    """The result as sent, before (or without) the contract check."""
+    content = b""
+    if result.body is not None:
+        content = json.dumps(result.body, separators=(",", ":")).encode("utf-8")
+    return Response(
+        content=content,
+        status_code=result.status,
+        media_type=result.media_type,
+        headers=result.headers or None,
+    )
+
+
 # ---------------------------------------------------------------------------------- handlers
 
 
@@ -322,6 +335,9 @@ class RestGateway:
                 body or None,
             )
         except RequestRejected as rejected:
+            if rejected.status == 404:
+                # A path the contract cannot place has no response to check it against either.
+                return _unchecked(_json(404, error_body("Not Found", "resource_not_found")))
             if rejected.status == 401:
                 result = _json(401, error_body(UNAUTHORIZED_MESSAGE))
             else:
@@ -373,16 +389,8 @@ class RestGateway:
 
     def respond(self, request: Request, operation_id: str, result: RestResult) -> Response:
         """Serialise, check against the contract, and send (or turn into a loud 500)."""
-        if result.body is None:
-            content = b""
-        else:
-            content = json.dumps(result.body, separators=(",", ":")).encode("utf-8")
-        response = Response(
-            content=content,
-            status_code=result.status,
-            media_type=result.media_type,
-            headers=result.headers or None,
-        )
+        response = _unchecked(result)
+        content = bytes(response.body)
         if not self.services.validate_responses:
             return response
         problems = self.services.contract.check_response(

@@ -399,7 +399,8 @@ class State:
         auth_id: str | None,
         connector_input: Any,
     ) -> CallResult:
-        """Check the input like Tray, then echo it; auth problems are an ``error`` outcome."""
+        """Check the input like Tray, then answer (the operation's reply, else an echo of the
+        input); auth problems are an ``error`` outcome."""
         connector = self.connector(connector_name, version)
         operation = self.operation(connector, operation_name)
         problems = self.checker.check(operation.input_schema, connector_input, "#")
@@ -417,6 +418,8 @@ class State:
             environment = self.catalogue.environment(auth.service_environment_id)
             if environment is None or environment.service_id != connector.service_id:
                 return _third_party_error(401, "The authentication is for another service.")
+        if operation.reply is not None:
+            return CallResult("success", operation.reply(connector_input))
         output = {
             "echo": connector_input,
             "operation": operation.name,
@@ -546,13 +549,40 @@ class State:
                 "Solution instances belong to end users: call createSolutionInstance with a "
                 "user token."
             )
+        solution = self.require_solution(solution_id)
+        given = {external_id for external_id, _ in auth_values}
+        filled = [*auth_values, *self._existing_auths(principal.user_id, solution, given)]
         return self.add_instance(
             principal.user_id,
             solution_id,
             name,
-            auth_values=auth_values,
+            auth_values=filled,
             config_values=config_values,
         )
+
+    def _existing_auths(
+        self, owner: str, solution: Solution, given: set[str]
+    ) -> list[tuple[str, str]]:
+        """Auth slots left out of createSolutionInstance, filled with the user's newest auth for
+        the slot's service. CHOICE: Tray's create-solution-instance example answers authValues
+        for every slot although it sends none; which auths Tray picks is not documented, and the
+        user's own auth for that service is what its config wizard would offer. A slot with no
+        such auth stays empty."""
+        newest: dict[str, Auth] = {}
+        for auth in self.storage.list_auths(owner):
+            environment = self.catalogue.environment(auth.service_environment_id)
+            if environment is None:
+                continue
+            current = newest.get(environment.service_id)
+            if current is None or auth.created >= current.created:
+                newest[environment.service_id] = auth
+        return [
+            (slot.external_id, newest[slot.service_id].id)
+            for slot in solution.auth_slots
+            if slot.external_id not in given
+            and slot.service_id is not None
+            and slot.service_id in newest
+        ]
 
     def add_instance(
         self,

@@ -23,6 +23,7 @@ from typing import Any
 from .records import (
     Auth,
     AuthSlot,
+    BareText,
     ConfigSlot,
     Page,
     Solution,
@@ -120,6 +121,16 @@ def decode_cursor(kind: str, cursor: str) -> int:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _config_item(external_id: str, value: Any) -> list[Any]:
+    """A config value as stored: a third element marks a bare (non-JSON) string."""
+    return [external_id, value, True] if isinstance(value, BareText) else [external_id, value]
+
+
+def _config_pair(item: list[Any]) -> tuple[str, Any]:
+    external_id, value = item[0], item[1]
+    return (external_id, BareText(value) if len(item) > 2 and item[2] else value)
 
 
 class Storage:
@@ -500,7 +511,7 @@ class Storage:
             name=row[4],
             enabled=bool(row[5]),
             auth_values=tuple((k, v) for k, v in json.loads(row[6])),
-            config_values=tuple((k, v) for k, v in json.loads(row[7])),
+            config_values=tuple(_config_pair(item) for item in json.loads(row[7])),
             created=row[8],
             solution_version=int(row[9]),
         )
@@ -512,7 +523,7 @@ class Storage:
             instance.name,
             int(instance.enabled),
             _dumps([list(pair) for pair in instance.auth_values]),
-            _dumps([list(pair) for pair in instance.config_values]),
+            _dumps([_config_item(k, v) for k, v in instance.config_values]),
             instance.created,
             instance.solution_version,
         )

@@ -88,7 +88,8 @@ class AuthValue(BaseModel):
 
 
 class ConfigValue(BaseModel):
-    """value is a JSON value wrapped in a string, e.g. "\\"x\\"", "true", "7", "[1,7,4]"."""
+    """value is a JSON value wrapped in a string, e.g. "\\"x\\"", "true", "7", "[1,7,4]" (Tray's schema
+    description); Tray's own upgrade example sends the bare string support@example.com and gets it back."""
 
     external_id: str = Field(alias="externalId")
     value: Optional[Annotated[Any, PlainSerializer(serialize_json)]] = None

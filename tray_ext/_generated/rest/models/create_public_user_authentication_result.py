@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,12 +11,12 @@ T = TypeVar("T", bound="CreatePublicUserAuthenticationResult")
 
 @_attrs_define
 class CreatePublicUserAuthenticationResult:
-    id: UUID
+    id: str
     """ The new authentication's id. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = str(self.id)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -32,7 +31,7 @@ class CreatePublicUserAuthenticationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = d.pop("id")
 
         create_public_user_authentication_result = cls(
             id=id,

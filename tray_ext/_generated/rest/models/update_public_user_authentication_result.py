@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,16 +13,16 @@ T = TypeVar("T", bound="UpdatePublicUserAuthenticationResult")
 
 @_attrs_define
 class UpdatePublicUserAuthenticationResult:
-    id: UUID
+    id: str
     name: str
     service_environment_id: str
     scopes: list[str] | Unset = UNSET
     """ OAuth scopes, e.g. ["chat:write", "channels:read"]; see Get service environments. """
-    on_prem_agent_group_id: UUID | Unset = UNSET
+    on_prem_agent_group_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = str(self.id)
+        id = self.id
 
         name = self.name
 
@@ -33,9 +32,7 @@ class UpdatePublicUserAuthenticationResult:
         if not isinstance(self.scopes, Unset):
             scopes = self.scopes
 
-        on_prem_agent_group_id: str | Unset = UNSET
-        if not isinstance(self.on_prem_agent_group_id, Unset):
-            on_prem_agent_group_id = str(self.on_prem_agent_group_id)
+        on_prem_agent_group_id = self.on_prem_agent_group_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,7 +53,7 @@ class UpdatePublicUserAuthenticationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = d.pop("id")
 
         name = d.pop("name")
 
@@ -64,12 +61,7 @@ class UpdatePublicUserAuthenticationResult:
 
         scopes = cast(list[str], d.pop("scopes", UNSET))
 
-        _on_prem_agent_group_id = d.pop("onPremAgentGroupId", UNSET)
-        on_prem_agent_group_id: UUID | Unset
-        if isinstance(_on_prem_agent_group_id, Unset):
-            on_prem_agent_group_id = UNSET
-        else:
-            on_prem_agent_group_id = UUID(_on_prem_agent_group_id)
+        on_prem_agent_group_id = d.pop("onPremAgentGroupId", UNSET)
 
         update_public_user_authentication_result = cls(
             id=id,
