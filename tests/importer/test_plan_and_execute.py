@@ -23,7 +23,7 @@ from tray_ext.importer.runner import ImportOptions, run_import
 
 from .fakes import FakeTray, Fault, standard_fake
 
-FAST = RetryPolicy(base_delay=0, max_attempts=8)
+FAST = RetryPolicy(base_delay=0, max_attempts=8, settle=0.2)
 COLUMNS = [
     "external_user_id",
     "user_name",
@@ -107,7 +107,8 @@ async def test_plan_resolves_each_service_and_user_once(tmp_path: Path) -> None:
     assert plan.valid_rows == 40
     assert fake.calls["connectors"] == 1
     assert fake.calls["environments"] == 2  # slack, mailchimp
-    assert fake.calls["find_user"] == 7
+    assert fake.calls["list_users"] == 1  # one paged sweep, not one look-up per user
+    assert "find_user" not in fake.calls
     assert fake.calls["solutions"] == 1
     assert not fake.auths  # nothing written
 
