@@ -7,6 +7,7 @@ is missing.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -57,6 +58,10 @@ def run_emulator(
         )
     except ValueError as exc:  # a bad --faults or --rate-limit spec
         raise CliError(str(exc), exit_code=2) from None
+    except sqlite3.Error as exc:  # a bad --db: not a database, or a path that cannot be opened
+        raise CliError(
+            f"--db {db}: cannot be used as the emulator's database ({exc})", exit_code=2
+        ) from None
     except OSError as exc:  # e.g. the port is taken
         raise CliError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     except KeyboardInterrupt:
