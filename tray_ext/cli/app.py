@@ -42,8 +42,11 @@ then the valid rows are imported and the invalid ones are marked `invalid` in th
 Then the rows are imported with --concurrency workers under the client-side rate limit. A
 journal (SQLite, next to the report) records every step, so an interrupted run (Ctrl-C, crash,
 kill -9, lost network) resumes with the SAME command: done rows are skipped and a create that
-may have reached Tray is looked up by name before any retry. Exit status: 0 ok, 1 some rows
-failed, 2 the plan rejected the file, 130 interrupted.
+may have reached Tray is looked up by name before any retry. Without the journal (deleted,
+another --report, a copied folder) nothing is created twice either: the plan lists what Tray
+holds and a row whose auth exists is `already-present`; --update rewrites its credentials.
+Exit status: 0 ok, 1 some rows failed or are uncertain, 2 the plan rejected the file (or a bad
+option/file), 3 disk full, 130 interrupted.
 
 \b
 Columns (CSV) / keys (JSON Lines), one auth per row:
@@ -529,6 +532,17 @@ def import_(
     show_problems: Annotated[
         int, typer.Option(min=0, help="How many plan problems to print (all go to a file).")
     ] = 100,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Auths already in Tray (or rows changed since imported) get the rows' "
+            "credentials, user data and scopes (PUT).",
+        ),
+    ] = False,
+    encoding: Annotated[
+        str, typer.Option(help="The file's text encoding, e.g. cp1252 for an Excel export.")
+    ] = "utf-8-sig",
     as_json: JsonFlag = False,
 ) -> None:
     from tray_ext.cli.import_cmd import run_import_command
@@ -548,6 +562,8 @@ def import_(
         progress=progress,
         show_problems=show_problems,
         as_json=as_json,
+        update=update,
+        encoding=encoding,
     )
     if code:
         raise typer.Exit(code)
