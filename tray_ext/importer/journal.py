@@ -50,6 +50,7 @@ import errno
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import sqlite3
 import time
@@ -196,6 +197,29 @@ def disk_full(path: Path) -> DiskFull:
         f"disk full: no space left to write {path} (free some space, or pass --journal/--report "
         "on another disk, then run the same command again: nothing done so far is lost)"
     )
+
+
+def check_journal_path(path: Path) -> None:
+    """Refuse a journal path that cannot work before any time is spent planning.
+
+    An existing file must be a SQLite database; for a new one, its folder is made now."""
+    if path.is_dir():
+        raise JournalError(f"{path}: is a folder, not a journal file (--journal takes a file)")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(16)
+        except OSError as exc:
+            raise JournalError(f"{path}: cannot be read as a journal ({exc.strerror})") from None
+        if header and header != b"SQLite format 3\x00":
+            raise JournalError(f"{path}: not a tray-ext journal (not a SQLite file)")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"{path}: cannot be created ({exc.strerror})") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise JournalError(f"{path}: cannot be created ({path.parent} is not writable)")
 
 
 _V1_COLUMNS = (("digest", "TEXT"), ("how", "TEXT"))

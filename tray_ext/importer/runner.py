@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tray_ext.importer.execute import ExecutionStats, Executor, ProgressSink
 from tray_ext.importer.gateway import Gateway
-from tray_ext.importer.journal import Journal, disk_full, is_disk_full
+from tray_ext.importer.journal import Journal, check_journal_path, disk_full, is_disk_full
 from tray_ext.importer.lock import import_lock
 from tray_ext.importer.plan import Plan, build_plan, look_up_existing
 from tray_ext.importer.report import write_report
@@ -173,6 +173,7 @@ async def run_import(
         if on_plan is not None:
             on_plan(plan)
         return ImportResult(plan, paths, "dry-run")
+    check_journal_path(paths.journal)
     with import_lock(options.input.resolve(), paths.journal):
         return await _locked_import(
             gateway, options, paths, encoding, progress, stop, environ, on_plan, on_step
