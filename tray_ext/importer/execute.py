@@ -265,7 +265,7 @@ class Executor:
         )
         values = _Values(credentials, user_data, digest)
         try:
-            if jr.state == J.DONE:
+            if jr.progress == J.DONE:  # done, or refused since because the row changed
                 return await self._done_before(row, ident, jr, values)
             return await self._write_row(row, ident, jr, values)
         except RowFailed as exc:
@@ -286,13 +286,16 @@ class Executor:
     ) -> str:
         """A row an earlier run finished: skip it, unless its values changed since."""
         changed = jr.digest is not None and jr.digest != values.digest
-        if not self.update or jr.digest == values.digest:
+        # Adopted without --update: what Tray holds is unknown, so --update rewrites it anyway.
+        if not self.update or (jr.digest == values.digest and jr.how != J.ADOPTED):
             if changed:
                 raise RowFailed(
                     "the row's credentials, user data or scopes changed since an earlier run "
                     "imported it; Tray still holds the old ones. Run with --update (library: "
                     "update=True) to write the new values"
                 )
+            if jr.state != J.DONE:  # refused by an earlier run, and the row is back as it was
+                self.journal.advance(ident, J.DONE)
             self.stats.already_done += 1
             return "already_done"
         if jr.user_id is None or jr.auth_id is None:  # pragma: no cover - done rows have both
@@ -335,8 +338,10 @@ class Executor:
                 if self.update:
                     await self._update_auth(row, user_id, auth_id, values)
                     how, digest, outcome = J.UPDATED, values.digest, "updated"
-                else:  # what Tray holds is unknown without reading secrets back: no digest
-                    how, digest, outcome = J.ADOPTED, None, "already_present"
+                else:
+                    # The digest is of the row as adopted (a later edit is noticed); `ADOPTED`
+                    # says Tray's own values are unknown (never read back), so --update rewrites.
+                    how, digest, outcome = J.ADOPTED, values.digest, "already_present"
                 self.journal.advance(
                     ident, after, user_id=user_id, auth_id=auth_id, digest=digest, how=how
                 )
