@@ -10,6 +10,7 @@ reaches any call, master-token calls made for users included.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -23,11 +24,15 @@ from tray_ext.importer import ImportOptions, import_file
 from tray_ext.importer.retry import RetryPolicy
 
 from .emulator_data import (
+    CREDENTIAL_COLUMNS,
     ImportFile,
+    assert_credentials,
     assert_exactly_once,
     assert_no_secrets,
+    delete_journal,
     inventory,
     make_rows,
+    read_back_credentials,
     read_report,
     write_csv,
 )
@@ -44,38 +49,6 @@ def client(served: Any, **kwargs: Any) -> AsyncTray:
 async def run(served: Any, options: ImportOptions, **kwargs: Any) -> Any:
     async with client(served, audit_file=options.paths().audit, **kwargs) as tray:
         return await import_file(tray, options)
-
-
-def delete_journal(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-CREDENTIAL_COLUMNS = ("credentials.access_token", "credentials.api_key", "credentials.auth_token")
-CREDENTIAL_COLUMNS += ("credentials.secret_key",)
-
-
-async def read_back_credentials(served: Any, report: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """Every reported auth's credentials, read with `full` (the user's token)."""
-    async with client(served) as tray:
-        found = []
-        for line in report:
-            auth = await tray.as_user(line["user_id"]).auths.full(line["auth_id"])
-            found.append(dict(auth.credentials))
-        return found
-
-
-def expected_secret(row: dict[str, str]) -> str:
-    return next(row[c] for c in CREDENTIAL_COLUMNS if row.get(c))
-
-
-def assert_credentials(found: list[dict[str, Any]], file: ImportFile) -> None:
-    wrong = [
-        i
-        for i, (creds, row) in enumerate(zip(found, file.rows, strict=True))
-        if expected_secret(row) not in creds.values()
-    ]
-    assert not wrong, f"{len(wrong)} auths hold other credentials than their row"
 
 
 @pytest.mark.tray_emulator(rate_limit=None)
@@ -162,6 +135,7 @@ async def test_a_create_slower_than_the_read_timeout_is_waited_for_not_sent_twic
     options = ImportOptions(file.path, retry=RetryPolicy(base_delay=0.05, settle=6.0))
     result = await run(tray_emulator, options, timeout=0.6, max_retries=0)
     assert result.status == "completed", result.plan.problems
+    await asyncio.sleep(1.5)  # let any create still sleeping in the emulator land
     inv = await inventory(tray_emulator)
     counts = inv.auth_counts()
     assert all(n == 1 for n in counts.values()), "an auth was created twice"
