@@ -429,20 +429,16 @@ def print_outcome(console: Console, result: ImportResult, *, resume_command: str
 
 
 def calls_line(stats: ExecutionStats) -> str:
-    """`609 = 2.06 per row written; minimum 599 (2.03), +1.7%` (empty when not counted)."""
+    """`609 (2.06/row; minimum 599, +1.7%)` - empty when the gateway does not count calls."""
     if stats.calls is None:
         return ""
-    text = f"{stats.calls}"
-    per_row = stats.calls_per_row
-    written = stats.imported + stats.updated
-    if per_row is not None:
-        text += f" = {per_row:.2f} per row written"
+    parts = []
+    if stats.calls_per_row is not None:
+        parts.append(f"{stats.calls_per_row:.2f}/row")
     if stats.minimum_calls:
-        text += f"; minimum {stats.minimum_calls}"
-        if written:
-            text += f" ({stats.minimum_calls / written:.2f})"
-        text += f", {100 * (stats.calls / stats.minimum_calls - 1):+.1f}%"
-    return text
+        excess = 100 * (stats.calls / stats.minimum_calls - 1)
+        parts.append(f"minimum {stats.minimum_calls}, {excess:+.1f}%")
+    return f"{stats.calls} ({'; '.join(parts)})" if parts else str(stats.calls)
 
 
 def _failed_rows(report: Path, *, limit: int) -> Iterator[dict[str, str]]:

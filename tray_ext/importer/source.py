@@ -35,12 +35,17 @@ MAX_CELL = 128 * 1024
 cell this large is a mistake, not a credential)."""
 
 REQUIRED_COLUMNS = ("external_user_id", "auth_name")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\- ]{0,79}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}(\.[A-Za-z0-9_]{1,40})?")
+_DIGITS = re.compile(r"\d{4}")
 
 
 def looks_like_name(text: str) -> bool:
-    """Whether a header cell or key can be shown: a plausible column name, not a value."""
-    return bool(_NAME.fullmatch(text))
+    """Whether a header cell or key can be shown: a plausible column name, not a value.
+
+    Column names are short identifiers (`auth_name`, `credentials.api_key`); a cell with dashes,
+    spaces, long digit runs or over 40 characters is more likely a value (a token, an id) that
+    landed in the header, and is never shown."""
+    return bool(_NAME.fullmatch(text)) and not _DIGITS.search(text)
 
 
 def check_encoding(encoding: str) -> str:
