@@ -532,6 +532,7 @@ def import_(
     show_problems: Annotated[
         int, typer.Option(min=0, help="How many plan problems to print (all go to a file).")
     ] = 100,
+    as_json: JsonFlag = False,
     update: Annotated[
         bool,
         typer.Option(
@@ -543,7 +544,14 @@ def import_(
     encoding: Annotated[
         str, typer.Option(help="The file's text encoding, e.g. cp1252 for an Excel export.")
     ] = "utf-8-sig",
-    as_json: JsonFlag = False,
+    settle: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a create that got no answer is given to show up in Tray before its "
+            "row is reported uncertain (never sent again blindly).",
+        ),
+    ] = 15.0,
 ) -> None:
     from tray_ext.cli.import_cmd import run_import_command
 
@@ -564,6 +572,7 @@ def import_(
         as_json=as_json,
         update=update,
         encoding=encoding,
+        settle=settle,
     )
     if code:
         raise typer.Exit(code)
