@@ -118,7 +118,8 @@ def test_sigkilled_three_times_with_the_journal_deleted_once_still_exactly_once(
     credentials - all checked through the emulator's API."""
     file = make_import_file(tmp_path, 600, users=120, seed=2)
     args = ["import", str(file.path), "--concurrency", "12", "--rate-limit", "off"]
-    args += ["--progress", "plain"]
+    # Creates cut off by a kill are waited for 2 s (the emulator has long finished them).
+    args += ["--progress", "plain", "--settle", "2"]
     journal = tmp_path / "auths.journal.sqlite"
     env = cli_env(tray_emulator)
     rng = random.Random(12)

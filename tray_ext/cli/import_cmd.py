@@ -69,6 +69,7 @@ def run_import_command(
     as_json: bool,
     update: bool = False,
     encoding: str = "utf-8-sig",
+    settle: float | None = None,
 ) -> int:
     try:
         return _run(
@@ -88,6 +89,7 @@ def run_import_command(
             as_json=as_json,
             update=update,
             encoding=encoding,
+            settle=settle,
         )
     except CliError as exc:
         if not as_json:
@@ -145,7 +147,10 @@ def _run(
     as_json: bool,
     update: bool,
     encoding: str,
+    settle: float | None,
 ) -> int:
+    from dataclasses import replace
+
     from tray_ext.cli import runtime
     from tray_ext.cli.progress import make_progress
     from tray_ext.importer.runner import ImportOptions
@@ -173,6 +178,8 @@ def _run(
         update=update,
         encoding=encoding,
     )
+    if settle is not None:
+        options.retry = replace(options.retry, settle=settle)
     paths = options.paths()
     console = _console(quiet=as_json)
     sink = make_progress("off" if as_json else progress)

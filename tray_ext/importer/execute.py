@@ -16,8 +16,9 @@ sent and confirmed after. The rules that make it exactly-once - with Tray as the
   user's auths (instances) are listed and matched by name and service environment (solution).
   When Tray answered (a 500), one look-up decides. When it did not (a read timeout, a lost
   connection), Tray may still be carrying the create out, so the look-up is repeated with
-  backoff until `RetryPolicy.settle` seconds after the announcement; a create of this run still
-  not found then is `uncertain` (the next run re-checks it) - never sent again blindly;
+  backoff until `RetryPolicy.settle` seconds after the error (after the announcement, for a
+  create of a run that died); a create of this run still not found then is `uncertain` (the
+  next run re-checks it) - never sent again blindly;
 * an error where Tray surely did not act (`TRANSIENT`) is retried after a pause; a refusal
   (`REJECTED`) fails the row with Tray's message, scrubbed of the row's secrets;
 * users are created once, under a per-user lock, with the same announce/confirm/reconcile
@@ -45,6 +46,10 @@ from tray_ext.importer.rows import RowSpec, materialize
 from tray_ext.importer.secrets import Scrubber
 
 T = TypeVar("T")
+
+RESERVE_WINDOW = 256
+"""Kept for compatibility: the executor no longer reserves lines ahead (every run re-checks each
+row against Tray by identity instead), so this number no longer changes anything."""
 
 
 class ProgressSink(Protocol):
@@ -80,16 +85,16 @@ class ExecutionStats:
     planned: int = 0
     imported: int = 0
     already_done: int = 0
-    already_present: int = 0
-    updated: int = 0
     failed: int = 0
-    uncertain: int = 0
     reconciled: int = 0
     interrupted: int = 0
     users_created: int = 0
     instances_created: int = 0
-    instances_adopted: int = 0
     stopped: bool = False
+    already_present: int = 0
+    updated: int = 0
+    uncertain: int = 0
+    instances_adopted: int = 0
     calls: int | None = None
     """Calls made to Tray by the whole import (plan included), when the gateway counts them."""
     minimum_calls: int | None = None
@@ -175,6 +180,7 @@ class Executor:
         self._user_ids: dict[str, str] = {k: v for k, v in plan.users.items() if v is not None}
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._user_errors: dict[str, str] = {}
+        self.window = max(RESERVE_WINDOW, 16 * self.concurrency)  # kept for compatibility
 
     async def run(self) -> ExecutionStats:
         queue: asyncio.Queue[ResolvedRow | None] = asyncio.Queue(maxsize=self.concurrency * 2)
@@ -443,8 +449,8 @@ class Executor:
 
         `settled`: Tray had finished with the request (it answered), one look-up decides.
         Otherwise the look-up is repeated with backoff until `retry.settle` seconds after
-        `since` (wall clock: when the create was announced), so a create Tray is still carrying
-        out has the time to show up."""
+        `since` (wall clock: the error, or an earlier run's announcement), so a create Tray is
+        still carrying out has the time to show up."""
         attempt = 0
         while True:
             found = await find()
@@ -490,7 +496,6 @@ class Executor:
             self._check_stop()
             attempt += 1
             self.journal.set_user(external_id, "creating")
-            announced = time.time()
             try:
                 user_id = await self.gateway.create_user(name, external_id)
             except RemoteError as exc:
@@ -499,7 +504,7 @@ class Executor:
                 if exc.kind is ErrorKind.REJECTED and attempt > 1:
                     raise RowFailed(f"creating the user: {exc.message}") from None
                 # A refusal on the first try may be "already exists" (created concurrently).
-                pending = (announced, exc.settled or exc.kind is not ErrorKind.UNCERTAIN)
+                pending = (time.time(), exc.settled or exc.kind is not ErrorKind.UNCERTAIN)
                 await self._pause(attempt)
                 continue
             self.journal.set_user(external_id, "ready", user_id)
@@ -554,7 +559,6 @@ class Executor:
             attempt += 1
             # Before the write: durable, with the user id (the row is user_ready from here).
             self.journal.advance(ident, J.AUTH_CREATING, user_id=user_id, count_attempt=True)
-            announced = time.time()
             try:
                 auth_id = await self.gateway.create_auth(
                     user_id,
@@ -571,7 +575,7 @@ class Executor:
                         f"creating the auth: {exc.message}", resume=J.USER_READY
                     ) from None
                 if exc.kind is ErrorKind.UNCERTAIN:
-                    pending = (announced, exc.settled)
+                    pending = (time.time(), exc.settled)
                     if exc.settled and attempt >= self.retry.max_attempts:
                         raise RowFailed(
                             f"creating the auth: {exc.message} (gave up after {attempt} "
@@ -650,7 +654,6 @@ class Executor:
             self._check_stop()
             attempt += 1
             self.journal.advance(ident, J.INSTANCE_CREATING, count_attempt=True)
-            announced = time.time()
             try:
                 instance = await self.gateway.create_instance(
                     user_id,
@@ -665,7 +668,7 @@ class Executor:
                         f"creating the solution instance: {exc.message}", resume=J.AUTH_CREATED
                     ) from None
                 if exc.kind is ErrorKind.UNCERTAIN:
-                    pending = (announced, exc.settled)
+                    pending = (time.time(), exc.settled)
                     if not exc.settled:
                         continue
                 if attempt >= self.retry.max_attempts:

@@ -174,6 +174,15 @@ class JournalRow:
         return ORDER.index(self.progress) >= ORDER.index(state)
 
 
+def boot_id() -> str | None:
+    """An id that changes when the machine restarts (Linux), else None. Recorded in the journal
+    for diagnosis; no longer needed for safety (every run re-checks rows against Tray)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
 class JournalError(TrayError):
     """The journal cannot be opened or belongs to another kind of file."""
 
@@ -255,6 +264,7 @@ class Journal:
             self._key = bytes.fromhex(self.meta("digest_key") or "")
             self.run = int(self.meta("runs") or "0") + 1
             self.set_meta("runs", str(self.run))
+            self.set_meta("boot_id", boot_id() or "")
         except sqlite3.Error as exc:
             with contextlib.suppress(Exception):
                 self._db.close()
@@ -270,6 +280,25 @@ class Journal:
         """A keyed digest of a row's values: equal values, equal digest; nothing recoverable."""
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+    # -- compatibility: the line reservations of schema 1 (no longer used by the executor)
+    suspect_upto = 0
+    """Always 0: after an OS crash every row is re-checked against Tray by its identity."""
+    reserved = 0
+
+    def reserve(self, line: int) -> None:
+        """Kept for compatibility; records the line and syncs, nothing depends on it."""
+        self.set_meta("reserved", str(line))
+        self.sync()
+        self.reserved = line
+
+    def suspect(self, line: int) -> bool:
+        """Always False: rows are re-checked against Tray by identity, not by line."""
+        return False
+
+    def mark_clean(self) -> None:
+        """Kept for compatibility: a clean end needs no mark any more."""
+        self.set_meta("open", "0")
 
     def sync(self) -> None:
         """Make every commit made so far durable (one FULL-mode commit fsyncs the WAL)."""

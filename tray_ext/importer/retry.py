@@ -26,9 +26,11 @@ class RetryPolicy:
     max_attempts: int = 8
     base_delay: float = 0.2
     max_delay: float = 5.0
-    settle: float = 30.0
+    settle: float = 15.0
     """Seconds a create without an answer (a read timeout, a lost connection) is given to show
-    up in Tray's listing before the row is reported `uncertain` instead of created again."""
+    up in Tray's listing - counted from the error, or for a create announced by a run that died,
+    from its announcement - before the row is reported `uncertain` (this run) or the create is
+    sent again (a later run)."""
 
     def delay(self, attempt: int) -> float:
         """Exponential backoff with jitter (Tray's own advice for 429s)."""
