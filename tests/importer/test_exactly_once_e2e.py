@@ -195,3 +195,48 @@ def test_calls_per_row_counts_every_call(tmp_path: Path) -> None:
     stats.calls = 33
     assert stats.calls_per_row == pytest.approx(33 / 12)
     assert Counter({"a": 1})  # keeps the import used in other helpers honest
+
+
+@pytest.mark.tray_emulator(rate_limit=None)
+async def test_import_file_raises_the_tray_error_family(
+    tray_emulator: Any, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    from tray_ext.errors import TrayConnectionError, TrayError
+    from tray_ext.importer import ImportLocked, InputError
+    from tray_ext.importer.gateway import RemoteError
+    from tray_ext.importer.lock import import_lock
+
+    file = make_import_file(tmp_path, 6, users=3)
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    async with AsyncTray("tok", api_url=url, rate_limit=None, load_entry_points=False) as tray:
+        with pytest.raises(TrayConnectionError) as caught:
+            await import_file(tray, ImportOptions(file.path))
+        assert not isinstance(caught.value, RemoteError)
+        with pytest.raises(InputError, match="no such file"):
+            await import_file(tray, ImportOptions(tmp_path / "missing.csv"))
+    options = ImportOptions(file.path)
+    with import_lock(file.path.resolve(), options.paths().journal), pytest.raises(ImportLocked):
+        await run(tray_emulator, options)
+    assert issubclass(InputError, TrayError)
+    assert issubclass(ImportLocked, TrayError)
+
+
+@pytest.mark.tray_emulator(rate_limit=None)
+def test_a_sync_entry_point_beside_the_async_one(tray_emulator: Any, tmp_path: Path) -> None:
+    from tray_ext.importer import import_file_sync
+
+    file = make_import_file(tmp_path, 12, users=4)
+    options = ImportOptions(file.path)
+    result = import_file_sync(
+        options,
+        master_token=tray_emulator.master_token,
+        api_url=tray_emulator.api_url,
+        graphql_url=tray_emulator.graphql_url,
+        rate_limit=None,
+        load_entry_points=False,
+    )
+    assert result.status == "completed"
+    assert result.outcomes == {"imported": 12}
+    assert result.stats is not None
+    assert result.stats.calls is not None
+    assert result.stats.calls >= result.stats.minimum_calls

@@ -33,6 +33,7 @@ from tray_ext.importer.gateway import Gateway
 from tray_ext.importer.journal import Journal, check_journal_path, disk_full, is_disk_full
 from tray_ext.importer.lock import import_lock
 from tray_ext.importer.plan import Plan, build_plan, look_up_existing
+from tray_ext.importer.problems import InputError
 from tray_ext.importer.report import write_report
 from tray_ext.importer.retry import RetryPolicy
 from tray_ext.importer.rows import Api
@@ -162,6 +163,9 @@ async def run_import(
     `stop` may be set at any time (e.g. from a signal handler): requests in flight finish, the
     journal and report are written, and the result's status is "interrupted".
     """
+    if not options.input.is_file():
+        what = "no such file" if not options.input.exists() else "not a file"
+        raise InputError(f"{options.input}: {what}")
     paths = options.paths()
     encoding = check_encoding(options.encoding)
     if options.dry_run:  # nothing is written: no lock, no journal, no report, no problems file
