@@ -141,16 +141,21 @@ class Inventory:
         return Counter((user_id, name) for user_id, name, _env, _id in self.auths)
 
 
-async def inventory(served: Any) -> Inventory:
-    """Everything the emulator holds, listed through the API (faults switched off first)."""
-    served.faults.clear()
-    async with AsyncTray(
+def client(served: Any) -> AsyncTray:
+    """A client of the emulator without limits or plugins: the team checking its account."""
+    return AsyncTray(
         served.master_token,
         api_url=served.api_url,
         graphql_url=served.graphql_url,
         rate_limit=None,
         load_entry_points=False,
-    ) as tray:
+    )
+
+
+async def inventory(served: Any) -> Inventory:
+    """Everything the emulator holds, listed through the API (faults switched off first)."""
+    served.faults.clear()
+    async with client(served) as tray:
         users = [u async for u in tray.users.list()]
         semaphore = asyncio.Semaphore(16)
 
@@ -226,13 +231,7 @@ CREDENTIAL_COLUMNS += ("credentials.secret_key",)
 async def read_back_credentials(served: Any, report: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Every reported auth's credentials, read with `full` (the user's token); faults off."""
     served.faults.clear()
-    async with AsyncTray(
-        served.master_token,
-        api_url=served.api_url,
-        graphql_url=served.graphql_url,
-        rate_limit=None,
-        load_entry_points=False,
-    ) as tray:
+    async with client(served) as tray:
         semaphore = asyncio.Semaphore(16)
 
         async def one(line: dict[str, str]) -> dict[str, Any]:

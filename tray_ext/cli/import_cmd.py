@@ -71,26 +71,59 @@ def run_import_command(
     encoding: str = "utf-8-sig",
     settle: float | None = None,
 ) -> int:
+    """Run `tray-ext import`; every failure becomes one line (or a JSON error with --json)."""
     try:
-        return _run(
-            connection,
-            input_file=input_file,
-            file_format=file_format,
+        from dataclasses import replace
+
+        from tray_ext.cli import runtime
+        from tray_ext.cli.progress import make_progress
+        from tray_ext.importer.runner import ImportOptions
+        from tray_ext.importer.source import check_encoding
+
+        if api not in ("rest", "graphql"):
+            raise CliError("--api must be rest or graphql", exit_code=2)
+        if progress not in ("auto", "bar", "plain", "off"):
+            raise CliError("--progress must be auto, bar, plain or off", exit_code=2)
+        limit = parse_rate_limit(rate_limit)
+        check_encoding(encoding)
+        if not input_file.is_file():
+            what = "no such file" if not input_file.exists() else "not a file"
+            raise CliError(f"{input_file}: {what}", exit_code=2)
+        options = ImportOptions(
+            input=input_file,
+            format=file_format,
             report=report,
             journal=journal,
             audit=audit,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             concurrency=concurrency,
-            rate_limit=rate_limit,
-            api=api,
-            progress=progress,
-            show_problems=show_problems,
-            as_json=as_json,
+            default_api="graphql" if api == "graphql" else "rest",
             update=update,
             encoding=encoding,
-            settle=settle,
         )
+        if settle is not None:
+            options.retry = replace(options.retry, settle=settle)
+        paths = options.paths()
+        console = _console(quiet=as_json)
+        sink = make_progress("off" if as_json else progress)
+
+        async def go() -> ImportResult:
+            async with runtime.import_gateway(
+                connection, rate_limit=limit, audit_file=None if dry_run else paths.audit
+            ) as gateway:
+                return await execute_with_signals(
+                    gateway, options, console=console, sink=sink, show_problems=show_problems
+                )
+
+        result = asyncio.run(go())
+        if as_json:
+            from tray_ext.cli.output import print_json
+
+            print_json(result_json(result))
+        else:
+            print_outcome(console, result, resume_command=_resume_command())
+        return result.exit_code
     except CliError as exc:
         if not as_json:
             raise
@@ -127,79 +160,6 @@ def import_error(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, RemoteError):
         return exc.message, 1
     return describe_error(exc)
-
-
-def _run(
-    connection: Connection,
-    *,
-    input_file: Path,
-    file_format: str | None,
-    report: Path | None,
-    journal: Path | None,
-    audit: Path | None,
-    dry_run: bool,
-    skip_invalid: bool,
-    concurrency: int,
-    rate_limit: str,
-    api: str,
-    progress: str,
-    show_problems: int,
-    as_json: bool,
-    update: bool,
-    encoding: str,
-    settle: float | None,
-) -> int:
-    from dataclasses import replace
-
-    from tray_ext.cli import runtime
-    from tray_ext.cli.progress import make_progress
-    from tray_ext.importer.runner import ImportOptions
-    from tray_ext.importer.source import check_encoding
-
-    if api not in ("rest", "graphql"):
-        raise CliError("--api must be rest or graphql", exit_code=2)
-    if progress not in ("auto", "bar", "plain", "off"):
-        raise CliError("--progress must be auto, bar, plain or off", exit_code=2)
-    limit = parse_rate_limit(rate_limit)
-    check_encoding(encoding)
-    if not input_file.is_file():
-        what = "no such file" if not input_file.exists() else "not a file"
-        raise CliError(f"{input_file}: {what}", exit_code=2)
-    options = ImportOptions(
-        input=input_file,
-        format=file_format,
-        report=report,
-        journal=journal,
-        audit=audit,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        concurrency=concurrency,
-        default_api="graphql" if api == "graphql" else "rest",
-        update=update,
-        encoding=encoding,
-    )
-    if settle is not None:
-        options.retry = replace(options.retry, settle=settle)
-    paths = options.paths()
-    console = _console(quiet=as_json)
-    sink = make_progress("off" if as_json else progress)
-
-    async def go() -> ImportResult:
-        async with runtime.import_gateway(
-            connection, rate_limit=limit, audit_file=None if dry_run else paths.audit
-        ) as gateway:
-            return await execute_with_signals(
-                gateway, options, console=console, sink=sink, show_problems=show_problems
-            )
-
-    result = asyncio.run(go())
-    if as_json:
-        from tray_ext.cli.output import print_json
-
-        print_json(result_json(result))
-    else:
-        print_outcome(console, result, resume_command=_resume_command())
-    return result.exit_code
 
 
 async def execute_with_signals(
