@@ -224,3 +224,30 @@ def test_a_journal_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
         assert journal.meta("schema_version") == J.SCHEMA_VERSION
         assert journal.digest({"a": 1}) == journal.digest({"a": 1})
         assert journal.digest({"a": 1}) != journal.digest({"a": 2})
+
+
+async def test_an_unanswered_user_create_is_not_sent_again_for_the_users_other_rows(
+    tmp_path: Path,
+) -> None:
+    fake = standard_fake()
+    rows = make_rows(9, users=3, instances_every=1000)  # ext-0, ext-1, ext-2: 3 rows each
+    path = write_csv(tmp_path / "in.csv", rows)
+    original = fake.create_user
+    sent: list[str] = []
+
+    async def no_answer(name: str, external_user_id: str) -> str:
+        sent.append(external_user_id)
+        if external_user_id == "ext-1":  # lost on the way: Tray never creates it
+            raise RemoteError(ErrorKind.UNCERTAIN, "connection reset", settled=False)
+        return await original(name, external_user_id)
+
+    fake.create_user = no_answer  # type: ignore[method-assign]
+    policy = RetryPolicy(base_delay=0.01, max_delay=0.05, settle=0.5)
+    result = await run_import(fake, ImportOptions(path, concurrency=4, retry=policy))
+    assert sent.count("ext-1") == 1
+    assert result.outcomes == {"imported": 6, "uncertain": 3}
+    fake.create_user = original  # type: ignore[method-assign]
+    again = await run_import(fake, ImportOptions(path, concurrency=4, retry=policy))
+    assert again.outcomes == {"already-done": 6, "imported": 3}
+    assert_exactly_once(fake, rows)
+    assert len(fake.users) == 3 + 1

@@ -179,7 +179,7 @@ class Executor:
         self.stats = ExecutionStats(planned=plan.valid_rows)
         self._user_ids: dict[str, str] = {k: v for k, v in plan.users.items() if v is not None}
         self._user_locks: dict[str, asyncio.Lock] = {}
-        self._user_errors: dict[str, str] = {}
+        self._user_errors: dict[str, RowFailed | RowUncertain] = {}
         self.window = max(RESERVE_WINDOW, 16 * self.concurrency)  # kept for compatibility
 
     async def run(self) -> ExecutionStats:
@@ -432,12 +432,12 @@ class Executor:
             if known:
                 return known
             failed = self._user_errors.get(external_id)
-            if failed is not None:  # the user's other rows fail fast in this run
-                raise RowFailed(failed)
+            if failed is not None:  # the user's other rows fail (or stay uncertain) fast
+                raise type(failed)(str(failed))
             try:
                 user_id = await self._create_user_once(external_id)
-            except RowFailed as exc:
-                self._user_errors[external_id] = str(exc)
+            except (RowFailed, RowUncertain) as exc:
+                self._user_errors[external_id] = exc
                 raise
             self._user_ids[external_id] = user_id
             return user_id
@@ -468,8 +468,11 @@ class Executor:
         if journaled is not None and journaled[0] == "ready" and journaled[1]:
             return journaled[1]
         name = self.plan.user_names.get(external_id)
-        # The plan has just looked the user up; look again only if a create may have been sent.
-        pending: tuple[float, bool] | None = (0.0, True) if journaled is not None else None
+        # The plan has just looked the user up; look again only if a create may have been sent
+        # (by a run that died: it may still be under way, so wait from its announcement).
+        pending: tuple[float, bool] | None = (
+            (self.journal.user_updated_at(external_id), False) if journaled is not None else None
+        )
         attempt = 0
         while True:
             if pending is not None:
@@ -485,7 +488,7 @@ class Executor:
                 if found:
                     self.journal.set_user(external_id, "ready", found)
                     return found
-                if not settled:
+                if not settled and attempt:
                     raise RowUncertain(
                         "creating the user: no answer from Tray, and the user is not there yet; "
                         "Tray may still be creating it. Run again later: the next run looks "

@@ -347,6 +347,13 @@ class Journal:
         ).fetchone()
         return None if row is None else (str(row[0]), row[1])
 
+    def user_updated_at(self, external_user_id: str) -> float:
+        """When the user's journal record last changed (0.0 when there is none)."""
+        row = self._db.execute(
+            "SELECT updated_at FROM users WHERE external_user_id = ?", (external_user_id,)
+        ).fetchone()
+        return 0.0 if row is None else float(row[0])
+
     def set_user(self, external_user_id: str, state: str, user_id: str | None = None) -> None:
         """One commit per user state change."""
         self._execute(
