@@ -360,3 +360,20 @@ async def test_a_user_that_cannot_be_created_fails_its_rows_fast(tmp_path: Path)
     again = await run_import(fake, ImportOptions(path, retry=FAST))
     assert again.outcomes == {"imported": 14}
     assert_exactly_once(fake, rows)
+
+
+async def test_a_user_sweep_too_long_for_the_file_falls_back_to_look_ups(tmp_path: Path) -> None:
+    """Few users in a big account: the sweep gives up after half as many pages as users."""
+    fake = standard_fake()
+    budgets: list[int] = []
+
+    async def endless_sweep(wanted: set[str], *, max_pages: int) -> tuple[dict[str, str], bool]:
+        budgets.append(max_pages)
+        return {}, False  # the account's users go on and on
+
+    fake.users_sweep = endless_sweep  # type: ignore[method-assign]
+    rows = make_rows(20, users=6)
+    plan = await build_plan(fake, write_csv(tmp_path / "in.csv", rows))
+    assert plan.ok
+    assert budgets == [3]
+    assert fake.calls["find_user"] == 6  # the rest, one look-up each

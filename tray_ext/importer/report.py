@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -133,11 +133,12 @@ def write_report(plan: Plan, journal: Journal | None, path: Path) -> dict[str, i
     """Write the report to `path` (CSV or JSON Lines by extension); return outcome counts."""
     fmt = report_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
+    # A name of its own (not `report.csv.tmp`, which two writers would share), created with the
+    # usual permissions (mkstemp's would make the report private to its owner).
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     counts: dict[str, int] = defaultdict(int)
     try:
-        _write(fd, fmt, plan, journal, counts)
+        _write(tmp, fmt, plan, journal, counts)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -146,9 +147,9 @@ def write_report(plan: Plan, journal: Journal | None, path: Path) -> dict[str, i
 
 
 def _write(
-    fd: int, fmt: ReportFormat, plan: Plan, journal: Journal | None, counts: dict[str, int]
+    tmp: Path, fmt: ReportFormat, plan: Plan, journal: Journal | None, counts: dict[str, int]
 ) -> None:
-    with open(fd, "w", newline="", encoding="utf-8") as handle:
+    with tmp.open("x", newline="", encoding="utf-8") as handle:
         if fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
