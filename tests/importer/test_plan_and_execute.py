@@ -188,6 +188,8 @@ async def test_second_run_skips_done_rows(tmp_path: Path) -> None:
     assert second.outcomes == {"already-done": 30}
     assert second.exit_code == 0
     assert fake.calls.get("create_auth_rest") == calls_before.get("create_auth_rest")
+    # Every row done in the journal: no user's auths need listing (that is the journal's speed).
+    assert fake.calls.get("list_auths", 0) == calls_before.get("list_auths", 0)
     assert_exactly_once(fake, rows)
 
 

@@ -180,6 +180,7 @@ class Executor:
         self._user_ids: dict[str, str] = {k: v for k, v in plan.users.items() if v is not None}
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._user_errors: dict[str, RowFailed | RowUncertain] = {}
+        self._enabled_in_tray: set[str] = set()
         self.window = max(RESERVE_WINDOW, 16 * self.concurrency)  # kept for compatibility
 
     async def run(self) -> ExecutionStats:
@@ -365,7 +366,10 @@ class Executor:
                 )
                 reconciled = reconciled or inst_reconciled
             self._check_stop()
-            await self._enable(ident, user_id, instance_id)
+            if instance_id in self._enabled_in_tray:  # adopted, and enabled already
+                self.journal.advance(ident, J.DONE)
+            else:
+                await self._enable(ident, user_id, instance_id)
         elif jr.reached(J.AUTH_CREATED):  # resumed after the auth: only "done" is left
             self.journal.advance(ident, J.DONE)
         if reconciled:
@@ -631,6 +635,8 @@ class Executor:
         if present:
             self.journal.advance(ident, J.ENABLING, instance_id=present[0].id)
             self.stats.instances_adopted += 1
+            if present[0].enabled:
+                self._enabled_in_tray.add(present[0].id)
             return present[0].id, False
         pending: tuple[float, bool] | None = (
             (jr.updated_at, False) if jr.progress == J.INSTANCE_CREATING else None

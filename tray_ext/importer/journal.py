@@ -54,7 +54,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -229,6 +229,30 @@ def check_journal_path(path: Path) -> None:
         raise JournalError(f"{path}: cannot be created ({exc.strerror})") from None
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise JournalError(f"{path}: cannot be created ({path.parent} is not writable)")
+
+
+@contextlib.contextmanager
+def done_rows(path: Path) -> Iterator[Callable[[str], bool] | None]:
+    """`done(key)`: whether a row is finished in the journal at `path` (read-only; None when
+    there is no readable journal). Lets the plan skip listing users with nothing left to do."""
+    if not path.is_file():
+        yield None
+        return
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        db.execute("SELECT 1 FROM rows LIMIT 1")
+    except sqlite3.Error:
+        yield None
+        return
+
+    def done(key: str) -> bool:
+        row = db.execute("SELECT state FROM rows WHERE key = ?", (key,)).fetchone()
+        return row is not None and row[0] == DONE
+
+    try:
+        yield done
+    finally:
+        db.close()
 
 
 _V1_COLUMNS = (("digest", "TEXT"), ("how", "TEXT"))

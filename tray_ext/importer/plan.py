@@ -357,8 +357,12 @@ async def look_up_existing(
     concurrency: int = 8,
     retry: RetryPolicy | None = None,
     on_step: ProgressCallback | None = None,
+    done: Callable[[str], bool] | None = None,
 ) -> None:
-    """Ask Tray what it already holds for the plan's valid rows (see the module docstring)."""
+    """Ask Tray what it already holds for the plan's valid rows (see the module docstring).
+
+    `done(row key)` says a row is finished in the journal: a user whose rows are all finished
+    is not listed (the journal holds their ids; that is what makes a re-run cheap)."""
     policy = retry or RetryPolicy()
     step = on_step or (lambda _msg: None)
     users: set[str] = set()
@@ -369,6 +373,9 @@ async def look_up_existing(
         user_id = plan.users.get(item.external_user_id)
         if user_id is None:
             continue  # created by this import: it holds nothing yet
+        resolved = plan.resolve(item)
+        if done is not None and resolved is not None and done(resolved.key):
+            continue
         users.add(user_id)
         if item.solution_id:
             solutions.add(item.solution_id)

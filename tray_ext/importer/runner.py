@@ -30,7 +30,13 @@ from pathlib import Path
 
 from tray_ext.importer.execute import ExecutionStats, Executor, ProgressSink
 from tray_ext.importer.gateway import Gateway
-from tray_ext.importer.journal import Journal, check_journal_path, disk_full, is_disk_full
+from tray_ext.importer.journal import (
+    Journal,
+    check_journal_path,
+    disk_full,
+    done_rows,
+    is_disk_full,
+)
 from tray_ext.importer.lock import import_lock
 from tray_ext.importer.plan import Plan, build_plan, look_up_existing
 from tray_ext.importer.problems import InputError
@@ -223,9 +229,15 @@ async def _locked_import(
         return ImportResult(plan, paths, "rejected", problems_file=problems_file)
     stop = stop or asyncio.Event()
     if not stop.is_set():
-        await look_up_existing(
-            gateway, plan, concurrency=options.concurrency, retry=options.retry, on_step=on_step
-        )
+        with done_rows(paths.journal) as done:
+            await look_up_existing(
+                gateway,
+                plan,
+                concurrency=options.concurrency,
+                retry=options.retry,
+                on_step=on_step,
+                done=done,
+            )
     if on_plan is not None:
         on_plan(plan)
     if stop.is_set():  # interrupted while planning: nothing was written
