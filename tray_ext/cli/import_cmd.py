@@ -272,8 +272,8 @@ def print_plan(console: Console, plan: Plan, options: ImportOptions, *, show_pro
     )
     if plan.looked_up:
         console.print(
-            f"already in Tray: {plan.already_present} of the valid rows' auths (looked up for "
-            f"{len(plan.listed_users)} existing users); "
+            f"already in Tray: {plan.already_present} rows' auths (looked up for the "
+            f"{len(plan.listed_users)} existing users with rows left to do); "
             + (
                 "they get the rows' credentials (--update)."
                 if options.update
