@@ -74,7 +74,8 @@ are in `result.outcomes` and the report.
 
 Modules: ``source`` (streaming readers), ``rows`` (the format), ``secrets`` (references,
 scrubbing), ``plan`` (resolution and validation), ``journal`` (SQLite state machine),
-``execute`` (concurrent exactly-once execution), ``report``, ``runner`` (the whole import),
+``execute`` (concurrent exactly-once execution), ``report``, ``lock`` (one import at a time
+per file and journal), ``runner`` (the whole import),
 ``gateway`` (what the importer needs from Tray) and ``tray_gateway`` (that, over ``AsyncTray``).
 """
 
