@@ -37,6 +37,13 @@ class ImportRun:
     rss_samples: list[tuple[float, float]]
 
     @property
+    def calls(self) -> tuple[int, int] | None:
+        """(calls made to Tray, the minimum for what was done), from `--json`'s `calls`."""
+        calls = self.detail.get("calls") or {}
+        total, minimum = calls.get("total"), calls.get("minimum")
+        return (int(total), int(minimum)) if total is not None and minimum else None
+
+    @property
     def rate(self) -> float:
         """Rows imported per second of the whole program (start-up and look-ups included)."""
         return self.imported / self.seconds if self.seconds > 0 else 0.0

@@ -11,6 +11,11 @@ tray-ext and from the loop's own clock.
 Then the emulator's limit at 30 requests/s per token (bursts to 50): one user's rows imported
 with tray-ext's default client-side limiter; the sustained rate after the burst is read from the
 audit log's create times, and every row's outcome must be `imported` (no 429 reached a row).
+
+Calls per imported row: every tray-ext run reports the calls it made to Tray (`--json`'s
+`calls`: plan, look-ups and token mints included) against the minimum for what it did (one create
+per row, two per user - created + token, or token + listing of their auths - and two per
+solution instance); the worst run must stay within 5% of the minimum.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from benchmarks.servers import MASTER_TOKEN
 
 TARGET_RATIO = 0.8
 TARGET_LIMITED = 0.95
+TARGET_CALLS = 1.05
 LIMIT = 30.0
 BURST = 50
 
@@ -78,6 +84,7 @@ def throughput(
         "|---|---|---|---|---|---|---|---|",
     ]
     problems: list[str] = []
+    worst_calls: tuple[float, int, int] | None = None  # (ratio, calls, minimum)
     for concurrency in settings.concurrencies:
         ours_failed = False
         count = settings.rows_at(concurrency)
@@ -95,6 +102,11 @@ def throughput(
                     run = importing.hand_written(
                         base_url, MASTER_TOKEN, path, concurrency=concurrency
                     )
+                if way == TRAY_EXT and run.calls is not None:
+                    calls, minimum = run.calls
+                    ratio_calls = calls / minimum
+                    if worst_calls is None or ratio_calls > worst_calls[0]:
+                        worst_calls = (ratio_calls, calls, minimum)
                 problem = _check_run(run, count)
                 if problem:
                     problems.append(f"c={concurrency}: {problem}")
@@ -120,6 +132,15 @@ def throughput(
             f"≥ {TARGET_RATIO:.1f}x",
             ratio >= TARGET_RATIO and not ours_failed,
         )
+    section.check(
+        "calls to Tray per imported row vs the minimum (worst tray-ext run)",
+        "n/a"
+        if worst_calls is None
+        else f"{worst_calls[1]} calls for a minimum of {worst_calls[2]} "
+        f"({worst_calls[0] - 1:+.1%})",
+        f"≤ {TARGET_CALLS - 1:+.0%}",
+        worst_calls is not None and worst_calls[0] <= TARGET_CALLS,
+    )
     section.notes.append(
         f"{settings.rounds} rounds per concurrency; each round imports a fresh file both ways, "
         "the order alternating. Rows/s is rows imported / wall time of the whole program."

@@ -141,16 +141,21 @@ class Inventory:
         return Counter((user_id, name) for user_id, name, _env, _id in self.auths)
 
 
-async def inventory(served: Any) -> Inventory:
-    """Everything the emulator holds, listed through the API (faults switched off first)."""
-    served.faults.clear()
-    async with AsyncTray(
+def client(served: Any) -> AsyncTray:
+    """A client of the emulator without limits or plugins: the team checking its account."""
+    return AsyncTray(
         served.master_token,
         api_url=served.api_url,
         graphql_url=served.graphql_url,
         rate_limit=None,
         load_entry_points=False,
-    ) as tray:
+    )
+
+
+async def inventory(served: Any) -> Inventory:
+    """Everything the emulator holds, listed through the API (faults switched off first)."""
+    served.faults.clear()
+    async with client(served) as tray:
         users = [u async for u in tray.users.list()]
         semaphore = asyncio.Semaphore(16)
 
@@ -197,7 +202,7 @@ def assert_exactly_once(inv: Inventory, file: ImportFile, report: list[dict[str,
     by_name = {(user_id, name): auth_id for user_id, name, _env, auth_id in inv.auths}
     assert len(report) == len(file.rows)
     for row, line in zip(file.rows, report, strict=True):
-        assert line["outcome"] in ("imported", "already-done"), line
+        assert line["outcome"] in ("imported", "already-done", "already-present"), line
         user_id = inv.users[row["external_user_id"]]
         assert line["user_id"] == user_id
         assert by_name[(user_id, row["auth_name"])] == line["auth_id"]
@@ -212,6 +217,42 @@ def assert_exactly_once(inv: Inventory, file: ImportFile, report: list[dict[str,
         assert instance["owner"] == line["user_id"]
         assert instance["solution_id"] == row["solution_id"]
         assert instance["auth_values"] == {row["auth_slot"]: line["auth_id"]}
+
+
+def delete_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+CREDENTIAL_COLUMNS = ("credentials.access_token", "credentials.api_key", "credentials.auth_token")
+CREDENTIAL_COLUMNS += ("credentials.secret_key",)
+
+
+async def read_back_credentials(served: Any, report: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Every reported auth's credentials, read with `full` (the user's token); faults off."""
+    served.faults.clear()
+    async with client(served) as tray:
+        semaphore = asyncio.Semaphore(16)
+
+        async def one(line: dict[str, str]) -> dict[str, Any]:
+            async with semaphore:
+                auth = await tray.as_user(line["user_id"]).auths.full(line["auth_id"])
+                return dict(auth.credentials)
+
+        return list(await asyncio.gather(*(one(line) for line in report)))
+
+
+def expected_secret(row: dict[str, str]) -> str:
+    return next(row[c] for c in CREDENTIAL_COLUMNS if row.get(c))
+
+
+def assert_credentials(found: list[dict[str, Any]], file: ImportFile) -> None:
+    wrong = [
+        i
+        for i, (creds, row) in enumerate(zip(found, file.rows, strict=True))
+        if expected_secret(row) not in creds.values()
+    ]
+    assert not wrong, f"{len(wrong)} auths hold other credentials than their row"
 
 
 def assert_no_secrets(paths: list[Path], secrets: list[str]) -> None:

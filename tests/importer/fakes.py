@@ -179,6 +179,14 @@ class FakeTray:
         await self._enter("list_users")
         return {k: v for k, v in self.users.items() if k in wanted}
 
+    async def users_sweep(self, wanted: set[str], *, max_pages: int) -> tuple[dict[str, str], bool]:
+        await self._enter("list_users")
+        return {k: v for k, v in self.users.items() if k in wanted}, True
+
+    @property
+    def call_count(self) -> int:
+        return sum(self.calls.values())
+
     async def create_user(self, name: str, external_user_id: str) -> str:
         fault = await self._enter("create_user")
         self._raise_before(fault)
@@ -214,6 +222,23 @@ class FakeTray:
         }
         self._raise_after(fault)
         return auth_id
+
+    async def update_auth(
+        self,
+        user_id: str,
+        auth_id: str,
+        *,
+        name: str,
+        credentials: Mapping[str, Any],
+        user_data: Mapping[str, Any],
+        scopes: Sequence[str],
+    ) -> None:
+        fault = await self._enter("update_auth")
+        self._raise_before(fault)
+        record = self.auths[auth_id]
+        assert record["user_id"] == user_id
+        record.update(name=name, credentials=dict(credentials), scopes=list(scopes))
+        self._raise_after(fault)
 
     async def list_auths(self, user_id: str) -> Sequence[AuthSummary]:
         fault = await self._enter("list_auths")
@@ -257,9 +282,18 @@ class FakeTray:
         fault = await self._enter("list_instances")
         self._raise_before(fault)
         return [
-            Instance(i, r["name"], r["solution_id"], r["enabled"], r["auth_values"])
+            Instance(i, r["name"], r["solution_id"], r["enabled"], r["auth_values"], user_id)
             for i, r in self.instances.items()
             if r["user_id"] == user_id
+        ]
+
+    async def solution_instances(self, solution_id: str) -> Sequence[Instance]:
+        fault = await self._enter("solution_instances")
+        self._raise_before(fault)
+        return [
+            Instance(i, r["name"], r["solution_id"], r["enabled"], r["auth_values"], r["user_id"])
+            for i, r in self.instances.items()
+            if r["solution_id"] == solution_id
         ]
 
     async def aclose(self) -> None:

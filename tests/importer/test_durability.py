@@ -1,25 +1,28 @@
-"""What the journal promises about an OS crash (power loss), and what it costs.
+"""What survives a crash, a lost journal, a slow Tray and a full disk (against the in-memory Tray).
 
-Commits are not fsynced one by one; instead no row is handed out past a durable reservation,
-and after a run that ended uncleanly in another boot (or where the boot cannot be told) every
-unfinished row up to that reservation is reconciled before it is created. These tests simulate
-the OS crash by deleting the journal's record of rows that Tray did create (the commits an OS
-crash may lose) and by changing the recorded boot id.
+Tray is the source of truth: every run's plan lists what Tray holds for the file's existing
+users, so the journal losing commits (an OS crash), disappearing (deleted, another --report) or
+pointing at shifted lines (an edited file) never creates anything twice. A create that may still
+be under way in Tray is waited for (a bounded time), never sent again blindly.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tray_ext.importer import execute
 from tray_ext.importer import journal as J
-from tray_ext.importer.journal import Journal
-from tray_ext.importer.runner import ImportOptions, run_import
+from tray_ext.importer.gateway import ErrorKind, RemoteError
+from tray_ext.importer.journal import DiskFull, Journal
+from tray_ext.importer.lock import ImportLocked, import_lock
+from tray_ext.importer.retry import RetryPolicy
+from tray_ext.importer.runner import EXIT_FAILED_ROWS, ImportOptions, run_import
 
-from .fakes import standard_fake
+from .fakes import FakeTray, standard_fake
 from .test_plan_and_execute import FAST, assert_exactly_once, make_rows, write_csv
 
 
@@ -27,80 +30,11 @@ class Crash(BaseException):
     """The process (and, in some tests, the OS) dying: nothing after it runs."""
 
 
-def line_of(auth_name: str) -> int:
-    return int(auth_name.split()[-1]) + 2  # make_rows: "auth {i}" is on line i + 2
-
-
-def test_suspicion_follows_how_the_previous_run_ended(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "j.sqlite"
-    monkeypatch.setattr(J, "boot_id", lambda: "boot-1")
-    with Journal(path) as journal:
-        assert journal.suspect_upto == 0
-        journal.reserve(40)
-        journal.mark_clean()
-    with Journal(path) as journal:  # clean end: nothing suspect
-        assert journal.suspect_upto == 0
-        journal.reserve(70)  # ... and this run dies (no mark_clean)
-    with Journal(path) as journal:  # same boot: the process died, every commit is intact
-        assert journal.suspect_upto == 0
-        journal.reserve(90)
-    monkeypatch.setattr(J, "boot_id", lambda: "boot-2")
-    with Journal(path) as journal:  # another boot: the OS may have lost the tail
-        assert journal.suspect_upto == 90
-        assert journal.suspect(90)
-        assert not journal.suspect(91)
-        journal.reserve(20)
-        journal.mark_clean()
-    with Journal(path) as journal:  # suspicion stays until the journal is deleted
-        assert journal.suspect_upto == 90
-        journal.reserve(5)
-    monkeypatch.setattr(J, "boot_id", lambda: None)
-    with Journal(path) as journal:  # no boot id on this platform: assume the OS died too
-        assert journal.suspect_upto == 90
-
-
-async def test_no_row_is_handed_out_past_a_durable_reservation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(execute, "RESERVE_WINDOW", 8)
-    fake = standard_fake()
-    rows = make_rows(100, users=9)
-    path = write_csv(tmp_path / "in.csv", rows)
-    durable = 0
-    real_sync = Journal.sync
-
-    def sync(self: Journal) -> None:
-        nonlocal durable
-        reserved = int(self.meta("reserved") or "0")  # committed before the fsync below
-        real_sync(self)
-        durable = reserved
-
-    monkeypatch.setattr(Journal, "sync", sync)
+async def crash_after(fake: FakeTray, path: Path, creates: int) -> None:
     original = fake.create_auth
-    past: list[int] = []
-    syncs_seen: set[int] = set()
-
-    async def create_auth(user_id: str, environment: object, **kwargs: object) -> str:
-        line = line_of(str(kwargs["name"]))
-        if line > durable:
-            past.append(line)
-        syncs_seen.add(durable)
-        return await original(user_id, environment, **kwargs)  # type: ignore[arg-type]
-
-    fake.create_auth = create_auth  # type: ignore[method-assign]
-    result = await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))
-    assert result.outcomes == {"imported": 100}
-    assert past == []
-    assert len(syncs_seen) >= 100 // 16  # one reservation per window (16 at concurrency 1)
-
-
-async def crash_after(fake: object, path: Path, creates: int) -> None:
-    original = fake.create_auth  # type: ignore[attr-defined]
     count = 0
 
-    async def create_then_crash(*args: object, **kwargs: object) -> str:
+    async def create_then_crash(*args: Any, **kwargs: Any) -> str:
         nonlocal count
         auth_id: str = await original(*args, **kwargs)
         count += 1
@@ -108,70 +42,212 @@ async def crash_after(fake: object, path: Path, creates: int) -> None:
             raise Crash
         return auth_id
 
-    fake.create_auth = create_then_crash  # type: ignore[attr-defined]
+    fake.create_auth = create_then_crash  # type: ignore[method-assign]
     with pytest.raises(Crash):
-        await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))  # type: ignore[arg-type]
-    fake.create_auth = original  # type: ignore[attr-defined]
+        await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))
+    fake.create_auth = original  # type: ignore[method-assign]
 
 
-def lose_tail(journal_path: Path, *, after_line: int, boot: str) -> None:
-    """What an OS crash may do: the last commits vanish; the machine comes back another boot."""
+def lose_tail(journal_path: Path, *, after_line: int) -> None:
+    """What an OS crash may do to the journal: its last commits vanish."""
     with sqlite3.connect(journal_path) as db:
         db.execute("DELETE FROM rows WHERE line > ?", (after_line,))
-        db.execute("UPDATE meta SET value = ? WHERE key = 'boot_id'", (boot,))
+        db.execute("DELETE FROM users")
 
 
-async def test_after_an_os_crash_lost_records_do_not_create_twice(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(execute, "RESERVE_WINDOW", 8)
+async def test_after_an_os_crash_rows_are_rechecked_by_identity_not_line(tmp_path: Path) -> None:
     fake = standard_fake()
     rows = make_rows(120, users=9, instances_every=1000)
     path = write_csv(tmp_path / "in.csv", rows)
-    await crash_after(fake, path, creates=30)  # lines 2-31 created in Tray; 31 unconfirmed
-    journal_path = path.with_name("in.journal.sqlite")
-    with sqlite3.connect(journal_path) as db:
-        reserved = int(db.execute("SELECT value FROM meta WHERE key = 'reserved'").fetchone()[0])
-    assert 31 <= reserved <= 31 + 16
-    lose_tail(journal_path, after_line=10, boot="the-boot-before-the-crash")
+    await crash_after(fake, path, creates=30)  # lines 2-31 created in Tray
+    lose_tail(path.with_name("in.journal.sqlite"), after_line=10)
+    # The file is edited meanwhile: every line moves (a sort, a header tweak...).
+    rows.reverse()
+    write_csv(path, rows)
     listed_before = fake.calls.get("list_auths", 0)
 
-    result = await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))
+    result = await run_import(fake, ImportOptions(path, concurrency=4, retry=FAST))
 
-    assert result.outcomes == {"imported": 120 - 9, "already-done": 9}
-    assert_exactly_once(fake, rows)  # without the suspicion, lines 11-31 would exist twice
-    assert result.stats is not None
-    assert result.stats.reconciled == 21  # lines 11-31: created before, found by name
-    # Only the rows up to the reservation were suspect: one lookup each, none after it.
-    assert fake.calls.get("list_auths", 0) - listed_before == reserved - 10
+    assert_exactly_once(fake, rows)  # without the look-up, lines 11-31 would exist twice
+    assert result.outcomes == {"already-done": 9, "already-present": 21, "imported": 90}
+    # One listing per existing user (all 9 exist), whatever the number of rows or lines.
+    assert fake.calls.get("list_auths", 0) - listed_before == 9
 
 
-async def test_after_the_process_alone_died_the_journal_is_trusted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(J, "boot_id", lambda: "one-boot")
+def delete_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def test_deleting_the_journal_never_duplicates(tmp_path: Path) -> None:
     fake = standard_fake()
-    rows = make_rows(60, users=9, instances_every=1000)
+    rows = make_rows(40, users=6, instances_every=3)
     path = write_csv(tmp_path / "in.csv", rows)
-    await crash_after(fake, path, creates=20)  # kill -9: every commit made is intact
-    listed_before = fake.calls.get("list_auths", 0)
-    result = await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))
+    first = await run_import(fake, ImportOptions(path, retry=FAST))
+    assert first.outcomes == {"imported": 40}
+    auths, instances = dict(fake.auths), dict(fake.instances)
+    delete_journal(first.paths.journal)
+
+    again = await run_import(fake, ImportOptions(path, retry=FAST))
+
+    assert again.outcomes == {"already-present": 40}
+    assert fake.auths == auths
+    assert fake.instances == instances
+    assert again.stats is not None
+    assert again.stats.instances_created == 0
+    assert again.stats.instances_adopted == len([r for r in rows if r.get("solution_id")])
+    assert_exactly_once(fake, rows)
+
+
+async def test_a_create_still_under_way_when_the_process_died_is_waited_for(
+    tmp_path: Path,
+) -> None:
+    """Killed while Tray was still creating: the next run must not create it again."""
+    fake = standard_fake()
+    rows = make_rows(6, users=2, instances_every=1000)
+    path = write_csv(tmp_path / "in.csv", rows)
+    original = fake.create_auth
+    loop = asyncio.get_running_loop()
+
+    async def slow_then_die(*args: Any, **kwargs: Any) -> str:
+        if kwargs["name"] == "auth 3":  # Tray finishes this one 0.3 s after the process died
+            loop.call_later(0.3, lambda: asyncio.ensure_future(original(*args, **kwargs)))
+            raise Crash
+        return await original(*args, **kwargs)
+
+    fake.create_auth = slow_then_die  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await run_import(fake, ImportOptions(path, concurrency=1, retry=FAST))
+    fake.create_auth = original  # type: ignore[method-assign]
+    assert len(fake.auths) == 3  # auth 3 not there yet when the next run plans
+
+    patient = RetryPolicy(base_delay=0.01, max_delay=0.05, settle=5.0)
+    result = await run_import(fake, ImportOptions(path, concurrency=1, retry=patient))
+
     assert_exactly_once(fake, rows)
     assert result.stats is not None
-    assert result.stats.reconciled == 1  # only the row Tray created after its announcement
-    assert fake.calls.get("list_auths", 0) - listed_before == 1
+    assert result.stats.reconciled == 1
 
 
-def test_a_reservation_is_committed_before_one_fsynced_commit(tmp_path: Path) -> None:
-    with Journal(tmp_path / "j.sqlite") as journal:
-        statements: list[str] = []
-        db = journal._db  # private on purpose: the SQL sent is what is tested
-        db.set_trace_callback(statements.append)
-        journal.reserve(300)
-        db.set_trace_callback(None)
-        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # back to NORMAL
-    full = statements.index("PRAGMA synchronous=FULL")
-    reserved = next(i for i, sql in enumerate(statements) if "'reserved', '300'" in sql)
-    assert reserved < full  # the reservation is in the log before the fsynced commit
-    assert statements[full + 1].startswith("INSERT INTO meta")  # the commit made in FULL mode
-    assert statements[-1] == "PRAGMA synchronous=NORMAL"
+async def test_an_unanswered_create_is_waited_for_then_uncertain_never_resent(
+    tmp_path: Path,
+) -> None:
+    fake = standard_fake()
+    rows = make_rows(4, users=2, instances_every=1000)
+    path = write_csv(tmp_path / "in.csv", rows)
+    original = fake.create_auth
+    loop = asyncio.get_running_loop()
+    sent: list[str] = []
+
+    async def time_out(*args: Any, **kwargs: Any) -> str:
+        name = str(kwargs["name"])
+        sent.append(name)
+        if name == "auth 1":  # slower than the read timeout: Tray creates it 0.2 s later
+            loop.call_later(0.2, lambda: asyncio.ensure_future(original(*args, **kwargs)))
+            raise RemoteError(ErrorKind.UNCERTAIN, "read timeout", settled=False)
+        if name == "auth 2":  # no answer, and Tray never creates it (dropped on the way)
+            raise RemoteError(ErrorKind.UNCERTAIN, "connection reset", settled=False)
+        return await original(*args, **kwargs)
+
+    fake.create_auth = time_out  # type: ignore[method-assign]
+    policy = RetryPolicy(base_delay=0.01, max_delay=0.05, settle=1.0)
+    result = await run_import(fake, ImportOptions(path, concurrency=2, retry=policy))
+
+    assert sent.count("auth 1") == 1  # found after waiting: never sent again
+    assert sent.count("auth 2") == 1  # not found within the wait: uncertain, not re-sent
+    assert result.outcomes == {"imported": 3, "uncertain": 1}
+    assert result.exit_code == EXIT_FAILED_ROWS
+    assert result.stats is not None
+    assert result.stats.reconciled == 1
+    report = result.paths.report.read_text()
+    assert "Tray may still be creating it" in report
+
+    fake.create_auth = original  # type: ignore[method-assign]
+    again = await run_import(fake, ImportOptions(path, concurrency=2, retry=policy))
+    assert again.outcomes == {"already-done": 3, "imported": 1}
+    assert_exactly_once(fake, rows)
+
+
+async def test_a_second_import_of_the_same_file_or_journal_refuses(tmp_path: Path) -> None:
+    fake = standard_fake()
+    rows = make_rows(10)
+    path = write_csv(tmp_path / "in.csv", rows)
+    options = ImportOptions(path, retry=FAST)
+    paths = options.paths()
+    with import_lock(path.resolve(), paths.journal):
+        with pytest.raises(ImportLocked, match="another import is running on this input file"):
+            await run_import(fake, options)
+        copy = write_csv(tmp_path / "copy.csv", rows)  # another file, the same journal
+        with pytest.raises(ImportLocked, match="another import is running on this journal"):
+            await run_import(fake, ImportOptions(copy, journal=paths.journal, retry=FAST))
+    assert not fake.auths
+    # Two at once, for real: one runs, the other refuses; nothing is created twice.
+    fake.latency = 0.01
+    results = await asyncio.gather(
+        run_import(fake, options), run_import(fake, options), return_exceptions=True
+    )
+    assert sum(isinstance(r, ImportLocked) for r in results) == 1
+    assert_exactly_once(fake, rows)
+
+
+async def test_a_full_disk_under_the_journal_says_disk_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = standard_fake()
+    rows = make_rows(400)
+    path = write_csv(tmp_path / "in.csv", rows)
+    real_init = Journal.__init__
+
+    def tiny_disk(self: Journal, journal_path: Path) -> None:
+        real_init(self, journal_path)
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        # SQLite's own SQLITE_FULL, as on a full disk: a few pages more and no further.
+        self._db.execute(f"PRAGMA max_page_count = {pages + 3}")
+
+    monkeypatch.setattr(Journal, "__init__", tiny_disk)
+    with pytest.raises(DiskFull, match="disk full") as caught:
+        await run_import(fake, ImportOptions(path, retry=FAST))
+    assert "rollback" not in str(caught.value)
+    monkeypatch.undo()
+    # Space again: the same command finishes, nothing twice.
+    result = await run_import(fake, ImportOptions(path, retry=FAST))
+    assert result.exit_code == 0
+    assert_exactly_once(fake, rows)
+
+
+def test_a_journal_of_the_previous_schema_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(J._SCHEMA.replace(",\n    digest TEXT,\n    how TEXT", ""))
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    with Journal(path) as journal:
+        assert journal.meta("schema_version") == J.SCHEMA_VERSION
+        assert journal.digest({"a": 1}) == journal.digest({"a": 1})
+        assert journal.digest({"a": 1}) != journal.digest({"a": 2})
+
+
+async def test_an_unanswered_user_create_is_not_sent_again_for_the_users_other_rows(
+    tmp_path: Path,
+) -> None:
+    fake = standard_fake()
+    rows = make_rows(9, users=3, instances_every=1000)  # ext-0, ext-1, ext-2: 3 rows each
+    path = write_csv(tmp_path / "in.csv", rows)
+    original = fake.create_user
+    sent: list[str] = []
+
+    async def no_answer(name: str, external_user_id: str) -> str:
+        sent.append(external_user_id)
+        if external_user_id == "ext-1":  # lost on the way: Tray never creates it
+            raise RemoteError(ErrorKind.UNCERTAIN, "connection reset", settled=False)
+        return await original(name, external_user_id)
+
+    fake.create_user = no_answer  # type: ignore[method-assign]
+    policy = RetryPolicy(base_delay=0.01, max_delay=0.05, settle=0.5)
+    result = await run_import(fake, ImportOptions(path, concurrency=4, retry=policy))
+    assert sent.count("ext-1") == 1
+    assert result.outcomes == {"imported": 6, "uncertain": 3}
+    fake.create_user = original  # type: ignore[method-assign]
+    again = await run_import(fake, ImportOptions(path, concurrency=4, retry=policy))
+    assert again.outcomes == {"already-done": 6, "imported": 3}
+    assert_exactly_once(fake, rows)
+    assert len(fake.users) == 3 + 1

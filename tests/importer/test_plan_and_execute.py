@@ -23,7 +23,7 @@ from tray_ext.importer.runner import ImportOptions, run_import
 
 from .fakes import FakeTray, Fault, standard_fake
 
-FAST = RetryPolicy(base_delay=0, max_attempts=8)
+FAST = RetryPolicy(base_delay=0, max_attempts=8, settle=0.2)
 COLUMNS = [
     "external_user_id",
     "user_name",
@@ -107,7 +107,8 @@ async def test_plan_resolves_each_service_and_user_once(tmp_path: Path) -> None:
     assert plan.valid_rows == 40
     assert fake.calls["connectors"] == 1
     assert fake.calls["environments"] == 2  # slack, mailchimp
-    assert fake.calls["find_user"] == 7
+    assert fake.calls["list_users"] == 1  # one paged sweep, not one look-up per user
+    assert "find_user" not in fake.calls
     assert fake.calls["solutions"] == 1
     assert not fake.auths  # nothing written
 
@@ -187,6 +188,8 @@ async def test_second_run_skips_done_rows(tmp_path: Path) -> None:
     assert second.outcomes == {"already-done": 30}
     assert second.exit_code == 0
     assert fake.calls.get("create_auth_rest") == calls_before.get("create_auth_rest")
+    # Every row done in the journal: no user's auths need listing (that is the journal's speed).
+    assert fake.calls.get("list_auths", 0) == calls_before.get("list_auths", 0)
     assert_exactly_once(fake, rows)
 
 
@@ -359,3 +362,20 @@ async def test_a_user_that_cannot_be_created_fails_its_rows_fast(tmp_path: Path)
     again = await run_import(fake, ImportOptions(path, retry=FAST))
     assert again.outcomes == {"imported": 14}
     assert_exactly_once(fake, rows)
+
+
+async def test_a_user_sweep_too_long_for_the_file_falls_back_to_look_ups(tmp_path: Path) -> None:
+    """Few users in a big account: the sweep gives up after half as many pages as users."""
+    fake = standard_fake()
+    budgets: list[int] = []
+
+    async def endless_sweep(wanted: set[str], *, max_pages: int) -> tuple[dict[str, str], bool]:
+        budgets.append(max_pages)
+        return {}, False  # the account's users go on and on
+
+    fake.users_sweep = endless_sweep  # type: ignore[method-assign]
+    rows = make_rows(20, users=6)
+    plan = await build_plan(fake, write_csv(tmp_path / "in.csv", rows))
+    assert plan.ok
+    assert budgets == [3]
+    assert fake.calls["find_user"] == 6  # the rest, one look-up each

@@ -49,8 +49,11 @@ then the valid rows are imported and the invalid ones are marked `invalid` in th
 Then the rows are imported with --concurrency workers under the client-side rate limit. A
 journal (SQLite, next to the report) records every step, so an interrupted run (Ctrl-C, crash,
 kill -9, lost network) resumes with the SAME command: done rows are skipped and a create that
-may have reached Tray is looked up by name before any retry. Exit status: 0 ok, 1 some rows
-failed, 2 the plan rejected the file, 130 interrupted.
+may have reached Tray is looked up by name before any retry. Without the journal (deleted,
+another --report, a copied folder) nothing is created twice either: the plan lists what Tray
+holds and a row whose auth exists is `already-present`; --update rewrites its credentials.
+Exit status: 0 ok, 1 some rows failed or are uncertain, 2 the plan rejected the file (or a bad
+option/file), 3 disk full, 130 interrupted.
 
 \b
 Columns (CSV) / keys (JSON Lines), one auth per row:
@@ -537,6 +540,25 @@ def import_(
         int, typer.Option(min=0, help="How many plan problems to print (all go to a file).")
     ] = 100,
     as_json: JsonFlag = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Auths already in Tray (or rows changed since imported) get the rows' "
+            "credentials, user data and scopes (PUT).",
+        ),
+    ] = False,
+    encoding: Annotated[
+        str, typer.Option(help="The file's text encoding, e.g. cp1252 for an Excel export.")
+    ] = "utf-8-sig",
+    settle: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a create that got no answer is given to show up in Tray before its "
+            "row is reported uncertain (never sent again blindly).",
+        ),
+    ] = 15.0,
 ) -> None:
     from tray_ext.cli.import_cmd import run_import_command
 
@@ -555,6 +577,9 @@ def import_(
         progress=progress,
         show_problems=show_problems,
         as_json=as_json,
+        update=update,
+        encoding=encoding,
+        settle=settle,
     )
     if code:
         raise typer.Exit(code)

@@ -10,6 +10,7 @@ and so is mounted here rather than by the emulator.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -60,6 +61,10 @@ def run_emulator(argv: Sequence[str]) -> int:
 
     try:
         serve(args, wrap=_with_example_page if args.example else None)
+    except sqlite3.Error as exc:  # a bad --db: not a database, or a path that cannot be opened
+        raise CliError(
+            f"--db {args.db}: cannot be used as the emulator's database ({exc})", exit_code=2
+        ) from None
     except OSError as exc:  # e.g. the port is taken
         where = f"{args.host}:{args.port}"
         raise CliError(f"cannot listen on {where} ({exc.strerror or exc})") from None

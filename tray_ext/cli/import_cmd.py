@@ -1,9 +1,15 @@
 """`tray-ext import`: the plan on screen, Ctrl-C handling, progress, the summary.
 
-The work itself is `tray_ext.importer.run_import`; this module is its face. Ctrl-C once: stop
-starting rows, let the requests in flight finish, write the journal and the report, print how to
-resume, exit 130. Ctrl-C twice: cancel at once (the journal is still consistent: anything that
-may have reached Tray is journaled as `*_creating` and reconciled by the next run).
+The work itself is `tray_ext.importer.run_import`; this module is its face. Ctrl-C while the plan
+is made: stop at once (nothing was written). Ctrl-C once during the import: stop starting rows,
+let the requests in flight finish, write the journal and the report, print how to resume, exit
+130. Ctrl-C twice: cancel at once (the journal is still consistent: anything that may have
+reached Tray is journaled as `*_creating`, and the next run's plan finds it in Tray anyway).
+
+Every failure is one line - `error: ...` on stderr, or with `--json` a JSON object on stdout
+(`{"status": "error", "error": ..., "exit_code": ...}`) - naming the file, line, URL or path at
+fault and never a cell's value. Exit codes: 0 ok, 1 rows failed or uncertain (or another import
+holds the file), 2 the file or an option is wrong, 3 disk full, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import csv
 import json
 import shlex
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +31,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from tray_ext.cli.runtime import Connection
-    from tray_ext.importer.execute import ProgressSink
+    from tray_ext.importer.execute import ExecutionStats, ProgressSink
     from tray_ext.importer.gateway import Gateway
     from tray_ext.importer.plan import Plan
     from tray_ext.importer.runner import ImportOptions, ImportResult
+
+EXIT_DISK_FULL = 3
 
 
 def parse_rate_limit(text: str) -> float | None:
@@ -58,54 +67,99 @@ def run_import_command(
     progress: str,
     show_problems: int,
     as_json: bool,
+    update: bool = False,
+    encoding: str = "utf-8-sig",
+    settle: float | None = None,
 ) -> int:
-    from tray_ext.cli import runtime
-    from tray_ext.cli.progress import make_progress
-    from tray_ext.importer.problems import InputError
-    from tray_ext.importer.runner import ImportOptions
-
-    if api not in ("rest", "graphql"):
-        raise CliError("--api must be rest or graphql", exit_code=2)
-    if progress not in ("auto", "bar", "plain", "off"):
-        raise CliError("--progress must be auto, bar, plain or off", exit_code=2)
-    limit = parse_rate_limit(rate_limit)
-    options = ImportOptions(
-        input=input_file,
-        format=file_format,
-        report=report,
-        journal=journal,
-        audit=audit,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        concurrency=concurrency,
-        default_api="graphql" if api == "graphql" else "rest",
-    )
+    """Run `tray-ext import`; every failure becomes one line (or a JSON error with --json)."""
     try:
+        from dataclasses import replace
+
+        from tray_ext.cli import runtime
+        from tray_ext.cli.progress import make_progress
+        from tray_ext.importer.runner import ImportOptions
+        from tray_ext.importer.source import check_encoding
+
+        if api not in ("rest", "graphql"):
+            raise CliError("--api must be rest or graphql", exit_code=2)
+        if progress not in ("auto", "bar", "plain", "off"):
+            raise CliError("--progress must be auto, bar, plain or off", exit_code=2)
+        limit = parse_rate_limit(rate_limit)
+        check_encoding(encoding)
+        if not input_file.is_file():
+            what = "no such file" if not input_file.exists() else "not a file"
+            raise CliError(f"{input_file}: {what}", exit_code=2)
+        options = ImportOptions(
+            input=input_file,
+            format=file_format,
+            report=report,
+            journal=journal,
+            audit=audit,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            concurrency=concurrency,
+            default_api="graphql" if api == "graphql" else "rest",
+            update=update,
+            encoding=encoding,
+        )
+        if settle is not None:
+            options.retry = replace(options.retry, settle=settle)
         paths = options.paths()
-    except InputError as exc:
-        raise CliError(str(exc), exit_code=2) from None
-    console = _console(quiet=as_json)
-    sink = make_progress("off" if as_json else progress)
+        console = _console(quiet=as_json)
+        sink = make_progress("off" if as_json else progress)
 
-    async def go() -> ImportResult:
-        async with runtime.import_gateway(
-            connection, rate_limit=limit, audit_file=paths.audit
-        ) as gateway:
-            return await execute_with_signals(
-                gateway, options, console=console, sink=sink, show_problems=show_problems
-            )
+        async def go() -> ImportResult:
+            async with runtime.import_gateway(
+                connection, rate_limit=limit, audit_file=None if dry_run else paths.audit
+            ) as gateway:
+                return await execute_with_signals(
+                    gateway, options, console=console, sink=sink, show_problems=show_problems
+                )
 
-    try:
         result = asyncio.run(go())
-    except InputError as exc:
-        raise CliError(str(exc), exit_code=2) from None
-    if as_json:
-        from tray_ext.cli.output import print_json
+        if as_json:
+            from tray_ext.cli.output import print_json
 
-        print_json(result_json(result))
-    else:
-        print_outcome(console, result, resume_command=_resume_command())
-    return result.exit_code
+            print_json(result_json(result))
+        else:
+            print_outcome(console, result, resume_command=_resume_command())
+        return result.exit_code
+    except CliError as exc:
+        if not as_json:
+            raise
+        return _json_error(exc.message, exc.exit_code)
+    except Exception as exc:
+        message, code = import_error(exc)
+        if as_json:
+            return _json_error(message, code)
+        raise CliError(message, exit_code=code) from None
+
+
+def _json_error(message: str, code: int) -> int:
+    from tray_ext.cli.output import print_json
+
+    print_json({"status": "error", "error": message, "exit_code": code})
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def import_error(exc: BaseException) -> tuple[str, int]:
+    """One line and an exit code for what stops an import (never a value from the file)."""
+    from tray_ext.cli.runtime import describe_error
+    from tray_ext.importer.gateway import RemoteError
+    from tray_ext.importer.journal import DiskFull, JournalError
+    from tray_ext.importer.lock import ImportLocked
+    from tray_ext.importer.problems import InputError
+
+    if isinstance(exc, DiskFull):
+        return exc.message, EXIT_DISK_FULL
+    if isinstance(exc, InputError | JournalError):
+        return exc.message, 2
+    if isinstance(exc, ImportLocked):
+        return exc.message, 1
+    if isinstance(exc, RemoteError):
+        return exc.message, 1
+    return describe_error(exc)
 
 
 async def execute_with_signals(
@@ -124,11 +178,12 @@ async def execute_with_signals(
     stop = asyncio.Event()
     task = asyncio.current_task()
     presses = 0
+    planned = False
 
     def on_signal() -> None:
         nonlocal presses
         presses += 1
-        if presses == 1:
+        if presses == 1 and planned:
             stop.set()
             sink.note(
                 "stopping: finishing the requests in flight and writing the journal "
@@ -136,6 +191,11 @@ async def execute_with_signals(
             )
         elif task is not None:
             task.cancel()
+
+    def on_plan(plan: Plan) -> None:
+        nonlocal planned
+        planned = True
+        print_plan(console, plan, options, show_problems=show_problems)
 
     installed: list[signal.Signals] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -148,10 +208,14 @@ async def execute_with_signals(
             options,
             progress=sink,
             stop=stop,
-            on_plan=lambda plan: print_plan(console, plan, options, show_problems=show_problems),
+            on_plan=on_plan,
             on_step=lambda step: console.print(f"[dim]plan: {step}[/dim]"),
         )
     except asyncio.CancelledError:
+        if not planned:
+            raise CliError(
+                "interrupted while planning: nothing was written", exit_code=130
+            ) from None
         raise CliError(
             "aborted: the journal is consistent; run the same command again to resume",
             exit_code=130,
@@ -206,6 +270,16 @@ def print_plan(console: Console, plan: Plan, options: ImportOptions, *, show_pro
         f"{plan.users_to_create} to create; services resolved once each: "
         f"{len(services)}"
     )
+    if plan.looked_up:
+        console.print(
+            f"already in Tray: {plan.already_present} rows' auths (looked up for the "
+            f"{len(plan.listed_users)} existing users with rows left to do); "
+            + (
+                "they get the rows' credentials (--update)."
+                if options.update
+                else "they are adopted as they are, not created again (--update rewrites them)."
+            )
+        )
     if plan.problems:
         problems = Table(
             title=f"Rejected rows ({plan.invalid_rows} rows, {len(plan.problems)} problems)",
@@ -222,7 +296,10 @@ def print_plan(console: Console, plan: Plan, options: ImportOptions, *, show_pro
         paths = options.paths()
         if len(plan.problems) > show_problems:
             console.print(f"... and {len(plan.problems) - show_problems} more.")
-        console.print(f"All problems (no values): {paths.problems}")
+        if options.dry_run:
+            console.print("(dry run: the problems file is not written)")
+        else:
+            console.print(f"All problems (no values): {paths.problems}")
         if options.dry_run:
             pass
         elif options.skip_invalid:
@@ -237,7 +314,10 @@ def print_plan(console: Console, plan: Plan, options: ImportOptions, *, show_pro
                 "and run again, or pass --skip-invalid to import only the valid rows."
             )
     if options.dry_run:
-        console.print("Dry run: nothing was written.")
+        console.print(
+            "Dry run: nothing was written - not to Tray, and no journal, report, problems file, "
+            "audit log or lock file."
+        )
 
 
 def print_outcome(console: Console, result: ImportResult, *, resume_command: str) -> None:
@@ -254,10 +334,21 @@ def print_outcome(console: Console, result: ImportResult, *, resume_command: str
     table.add_column("what")
     table.add_column("rows", justify="right")
     table.add_row("imported", str(outcomes.get("imported", 0)), style="green")
+    table.add_row(
+        "already present in Tray (adopted, not created)", str(outcomes.get("already-present", 0))
+    )
+    if outcomes.get("updated"):
+        table.add_row("updated (credentials replaced)", str(outcomes.get("updated", 0)))
     table.add_row("skipped (already done)", str(outcomes.get("already-done", 0)))
     table.add_row(
         "failed", str(outcomes.get("failed", 0)), style="red" if outcomes.get("failed") else None
     )
+    if outcomes.get("uncertain"):
+        table.add_row(
+            "uncertain (no answer; the next run re-checks)",
+            str(outcomes["uncertain"]),
+            style="yellow",
+        )
     table.add_row(
         "reconciled (found after an uncertain create)", str(stats.reconciled if stats else 0)
     )
@@ -268,10 +359,13 @@ def print_outcome(console: Console, result: ImportResult, *, resume_command: str
     if stats is not None:
         table.add_row("users created", str(stats.users_created))
         table.add_row("solution instances created", str(stats.instances_created))
+        calls = calls_line(stats)
+        if calls:
+            table.add_row("calls to Tray", calls)
     console.print(table)
     failed = list(_failed_rows(result.paths.report, limit=20))
     if failed:
-        failures = Table(title="Failed rows", title_justify="left")
+        failures = Table(title="Failed or uncertain rows", title_justify="left")
         failures.add_column("line", justify="right")
         failures.add_column("external user id")
         failures.add_column("auth name")
@@ -289,11 +383,29 @@ def print_outcome(console: Console, result: ImportResult, *, resume_command: str
         )
         # Unwrapped and without markup, so it can be copied as is.
         console.print(f"  {resume_command}", soft_wrap=True, markup=False)
+    elif outcomes.get("uncertain"):
+        console.print(
+            "Some creates got no answer and were not in Tray's list afterwards; they were not "
+            "sent again. Run the same command later: it looks them up before anything else."
+        )
     elif outcomes.get("failed"):
         console.print(
             "Some rows failed (see the report). Running the same command again retries only "
             "those rows (done rows are skipped)."
         )
+
+
+def calls_line(stats: ExecutionStats) -> str:
+    """`609 (2.06/row; minimum 599, +1.7%)` - empty when the gateway does not count calls."""
+    if stats.calls is None:
+        return ""
+    parts = []
+    if stats.calls_per_row is not None:
+        parts.append(f"{stats.calls_per_row:.2f}/row")
+    if stats.minimum_calls:
+        excess = 100 * (stats.calls / stats.minimum_calls - 1)
+        parts.append(f"minimum {stats.minimum_calls}, {excess:+.1f}%")
+    return f"{stats.calls} ({'; '.join(parts)})" if parts else str(stats.calls)
 
 
 def _failed_rows(report: Path, *, limit: int) -> Iterator[dict[str, str]]:
@@ -307,7 +419,7 @@ def _failed_rows(report: Path, *, limit: int) -> Iterator[dict[str, str]]:
         else:
             rows = csv.DictReader(handle)
         for row in rows:
-            if row.get("outcome") == "failed":
+            if row.get("outcome") in ("failed", "uncertain"):
                 yield {k: str(v) for k, v in row.items()}
                 count += 1
                 if count >= limit:
@@ -328,6 +440,15 @@ def result_json(result: ImportResult) -> dict[str, Any]:
         ],
         "outcomes": result.outcomes,
         "stats": asdict(result.stats) if result.stats else None,
+        "calls": (
+            {
+                "total": result.stats.calls,
+                "minimum": result.stats.minimum_calls,
+                "per_row": result.stats.calls_per_row,
+            }
+            if result.stats and result.stats.calls is not None
+            else None
+        ),
         "report": str(result.paths.report),
         "journal": str(result.paths.journal),
         "audit": str(result.paths.audit),

@@ -97,14 +97,16 @@ async def import_gateway(
     connection: Connection,
     *,
     rate_limit: float | None,
-    audit_file: Path,
+    audit_file: Path | None,
     master_token: str | None = None,
 ) -> AsyncIterator[Gateway]:
-    """An importer gateway over a fresh `AsyncTray` (closed on exit)."""
+    """An importer gateway over a fresh `AsyncTray` (closed on exit); no audit file when None
+    (a dry run writes nothing)."""
     from tray_ext import AsyncTray
     from tray_ext.importer.tray_gateway import TrayGateway
 
-    audit_file.parent.mkdir(parents=True, exist_ok=True)
+    if audit_file is not None:
+        audit_file.parent.mkdir(parents=True, exist_ok=True)
     token = master_token if master_token is not None else connection.token()
     async with AsyncTray(
         token, rate_limit=rate_limit, audit_file=audit_file, **connection.kwargs()

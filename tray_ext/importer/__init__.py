@@ -43,6 +43,14 @@ to the input file). They are resolved when needed and never written anywhere. ``
 Duplicates: two rows with the same user, auth name and service environment (or the same user,
 solution and instance name) are one too many; the later ones are reported.
 
+Exactly once, against Tray itself: before writing, the plan lists what Tray already holds for
+the file's existing users (their auths; the solutions' instances). A row whose auth exists is
+adopted (`already-present`, its id in the report), never created again - journal or no
+journal. With ``update=True`` (``--update``) such an auth gets the row's credentials, userData
+and scopes with PUT (`updated`). The journal (SQLite, beside the report) adds resumption, the
+outcome of every row, and a keyed digest of each row's values, so a row edited after it was
+imported is refused (or rewritten with ``update``) instead of silently kept.
+
 Library use
 ===========
 
@@ -55,17 +63,32 @@ Library use
         result = await import_file(tray, ImportOptions(Path("auths.csv"), skip_invalid=False))
     print(result.status, result.outcomes, result.paths.report)
 
+    # or, without asyncio (the client is made, used and closed inside):
+    result = import_file_sync(ImportOptions(Path("auths.csv")), audit_file="auths.audit.jsonl")
+
+Errors: both raise the `tray_ext.errors.TrayError` family - the runtime's own errors when Tray
+fails (`TrayConnectionError`, `Unauthorized`...), and the importer's: `InputError` (the file
+cannot be read), `JournalError` / `DiskFull` (the journal or report cannot be written),
+`ImportLocked` (another import holds the file or the journal). Rows that fail do not raise: they
+are in `result.outcomes` and the report.
+
 Modules: ``source`` (streaming readers), ``rows`` (the format), ``secrets`` (references,
 scrubbing), ``plan`` (resolution and validation), ``journal`` (SQLite state machine),
-``execute`` (concurrent exactly-once execution), ``report``, ``runner`` (the whole import),
+``execute`` (concurrent exactly-once execution), ``report``, ``lock`` (one import at a time
+per file and journal), ``runner`` (the whole import),
 ``gateway`` (what the importer needs from Tray) and ``tray_gateway`` (that, over ``AsyncTray``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
+from tray_ext.errors import TrayError
 from tray_ext.importer.execute import ExecutionStats, ProgressSink
+from tray_ext.importer.gateway import RemoteError
+from tray_ext.importer.journal import DiskFull, JournalError
+from tray_ext.importer.lock import ImportLocked
 from tray_ext.importer.plan import Plan, build_plan
 from tray_ext.importer.problems import InputError, Problem
 from tray_ext.importer.retry import RetryPolicy
@@ -81,23 +104,57 @@ if TYPE_CHECKING:
 
 
 async def import_file(tray: AsyncTray, options: ImportOptions, **kwargs: Any) -> ImportResult:
-    """Run an import through `tray` (an `AsyncTray`); see `run_import` for the keywords."""
+    """Run an import through `tray` (an `AsyncTray`); see `run_import` for the keywords.
+
+    Raises the `TrayError` family only (see the module docstring), never the importer's
+    internal `RemoteError`."""
     from tray_ext.importer.tray_gateway import TrayGateway
 
-    return await run_import(TrayGateway(tray), options, **kwargs)
+    gateway = TrayGateway(tray)
+    try:
+        return await run_import(gateway, options, **kwargs)
+    except RemoteError as exc:
+        if isinstance(exc.cause, TrayError):
+            raise exc.cause from None
+        raise TrayError(exc.message) from None
+    finally:
+        await gateway.aclose()
+
+
+def import_file_sync(
+    options: ImportOptions,
+    *,
+    master_token: str | None = None,
+    run_options: dict[str, Any] | None = None,
+    **tray_options: Any,
+) -> ImportResult:
+    """`import_file` for code without an event loop: makes an `AsyncTray(master_token,
+    **tray_options)`, runs the import and closes the client. `run_options` are `run_import`'s
+    keywords (progress, stop, environ...). Raises the `TrayError` family."""
+    from tray_ext import AsyncTray
+
+    async def run() -> ImportResult:
+        async with AsyncTray(master_token, **tray_options) as tray:
+            return await import_file(tray, options, **(run_options or {}))
+
+    return asyncio.run(run())
 
 
 __all__ = [
+    "DiskFull",
     "ExecutionStats",
+    "ImportLocked",
     "ImportOptions",
     "ImportPaths",
     "ImportResult",
     "InputError",
+    "JournalError",
     "Plan",
     "Problem",
     "ProgressSink",
     "RetryPolicy",
     "build_plan",
     "import_file",
+    "import_file_sync",
     "run_import",
 ]

@@ -11,7 +11,14 @@ executor needs to know to stay exactly-once:
 * `TRANSIENT` - Tray answered that it did not act this time (rate limited, overloaded before
   acting): safe to retry after a pause.
 * `UNCERTAIN` - the request may or may not have been carried out (connection lost after sending,
-  a 5xx on a write): reconcile (look the object up) before any retry.
+  a 5xx on a write): reconcile (look the object up) before any retry. `settled` says whether
+  Tray had finished with the request when the error came (it answered, e.g. a 500): then one
+  look-up is the truth. Without an answer (a read timeout, a reset) Tray may still be working on
+  it, so a look-up that finds nothing proves nothing until some time has passed.
+
+`RemoteError.cause` keeps the runtime's own error, so the library entry point can raise the
+`TrayError` family its callers know; `unreachable` marks a Tray that could not be reached at all
+(nothing sent), which the plan reports at once instead of retrying for minutes.
 
 `Gateway` is the protocol the planner and executor depend on; `tray_gateway.TrayGateway` is
 its implementation over `AsyncTray` (the only importer module that imports the runtime), and
@@ -39,10 +46,21 @@ class RemoteError(Exception):
     pass it through the row's `Scrubber` before showing or storing it.
     """
 
-    def __init__(self, kind: ErrorKind, message: str) -> None:
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        settled: bool = True,
+        unreachable: bool = False,
+        cause: BaseException | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.settled = settled
+        self.unreachable = unreachable
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,7 @@ class Instance:
     solution_id: str | None
     enabled: bool
     auth_values: Mapping[str, str]
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +154,11 @@ class Gateway(Protocol):
     async def users_by_external_id(self, wanted: set[str]) -> dict[str, str]:
         """One sweep over all users: the ids of those whose external id is in `wanted`."""
 
+    async def users_sweep(self, wanted: set[str], *, max_pages: int) -> tuple[dict[str, str], bool]:
+        """A paged sweep over all users, giving up after `max_pages` pages.
+
+        Returns the ids found for `wanted` and whether the sweep saw every user."""
+
     async def create_user(self, name: str, external_user_id: str) -> str: ...
 
     async def create_auth(
@@ -148,6 +172,18 @@ class Gateway(Protocol):
         user_data: Mapping[str, Any],
         scopes: Sequence[str],
     ) -> str: ...
+
+    async def update_auth(
+        self,
+        user_id: str,
+        auth_id: str,
+        *,
+        name: str,
+        credentials: Mapping[str, Any],
+        user_data: Mapping[str, Any],
+        scopes: Sequence[str],
+    ) -> None:
+        """Replace the auth's credentials, userData and scopes (PUT: idempotent)."""
 
     async def list_auths(self, user_id: str) -> Sequence[AuthSummary]: ...
 
@@ -164,5 +200,12 @@ class Gateway(Protocol):
     async def enable_instance(self, user_id: str, instance_id: str) -> None: ...
 
     async def list_instances(self, user_id: str) -> Sequence[Instance]: ...
+
+    async def solution_instances(self, solution_id: str) -> Sequence[Instance]:
+        """Every instance of the solution, whoever owns it (master token; `owner` set)."""
+
+    @property
+    def call_count(self) -> int:
+        """Calls made to Tray so far (each page of a listing and each token mint counts)."""
 
     async def aclose(self) -> None: ...

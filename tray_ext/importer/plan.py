@@ -3,10 +3,18 @@
 Two streaming passes over the input:
 
 1. collect what the rows refer to (services or connectors, users, solutions) - no Tray calls;
-2. resolve each of those once (connectors list, each service's environments, each user, the
+2. resolve each of those once (connectors list, each service's environments, the users - one
+   paged sweep of the user list, or one look-up per user when there are very few - and the
    solutions list), then check every row against them: environment found, credentials/userData
    and scopes valid for that environment (the runtime's `validate`, not a re-implementation),
    user exists or can be created, solution slot names right, no duplicates.
+
+Then, before anything is written, `look_up_existing` asks Tray what it already holds: each
+existing user's auths (one `viewer.authentications` call with that user's token) and the
+instances of the solutions the rows name (one paged listing per solution, master token). The
+executor adopts a row whose auth is there (`already-present`) instead of creating it, so Tray -
+not the journal - decides what exists. Users that did not exist when the plan looked have no
+auths and are not listed.
 
 Every problem of every row is collected, so one run shows all that is wrong. Memory holds the
 resolved catalogue, one 64-bit digest per row identity (duplicate detection, `seen.FirstSeen`:
@@ -23,16 +31,17 @@ import asyncio
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tray_ext.importer.gateway import (
     Connector,
     Environment,
     ErrorKind,
     Gateway,
+    Instance,
     RemoteError,
     Solution,
 )
@@ -43,8 +52,11 @@ from tray_ext.importer.secrets import Scrubber
 from tray_ext.importer.seen import FirstSeen
 from tray_ext.importer.source import Format, detect_format, read_records
 
-# Above this many distinct users, one paged sweep of `users.list` beats one lookup per user.
-USER_SWEEP_THRESHOLD = 200
+# Up to this many distinct users, one look-up each; above, a paged sweep of `users.list` (given up
+# for per-user look-ups once it has cost half as many pages as there are users to find).
+USER_SWEEP_THRESHOLD = 2
+
+T = TypeVar("T")
 
 ServiceKey = tuple[str, str, str]  # ("service"|"connector", name, version) as the row names it
 
@@ -89,6 +101,16 @@ class Plan:
     solutions: dict[str, Solution] = field(default_factory=dict)
     usage: dict[str, ServiceUse] = field(default_factory=dict)
     instance_rows: int = 0
+    encoding: str = "utf-8-sig"
+    existing_auths: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    """(user id, environment id or "", auth name) -> ids of the auths Tray holds."""
+    existing_instances: dict[tuple[str, str, str], list[Instance]] = field(default_factory=dict)
+    """(owner user id, solution id, instance name) -> the instances Tray holds."""
+    listed_users: set[str] = field(default_factory=set)
+    """User ids whose auths were listed (a user missing here had none when the plan looked)."""
+    looked_up: bool = False
+    already_present: int = 0
+    """Valid rows whose auth Tray already holds (after `look_up_existing`)."""
 
     @property
     def base_dir(self) -> Path:
@@ -115,7 +137,7 @@ class Plan:
         signature = _signature(self.path)
         if signature != self.file_signature:
             raise InputError(f"{self.path.name} changed while it was being imported; run again")
-        for item in read_records(self.path, self.format):
+        for item in read_records(self.path, self.format, encoding=self.encoding):
             if isinstance(item, Problem):
                 yield [item]
             else:
@@ -130,6 +152,15 @@ class Plan:
             return None
         solution = self.solutions.get(spec.solution_id) if spec.solution_id else None
         return ResolvedRow(spec, environment, row_key(spec, environment), solution)
+
+    def existing_auth(self, user_id: str, environment_id: str, name: str) -> list[str]:
+        """Ids of the auths Tray held for this identity when the plan looked."""
+        return self.existing_auths.get((user_id, environment_id, name), []) + (
+            self.existing_auths.get((user_id, "", name), [])
+        )
+
+    def existing_instance(self, user_id: str, solution_id: str, name: str) -> list[Instance]:
+        return self.existing_instances.get((user_id, solution_id, name), [])
 
     def _environment_for(self, spec: RowSpec) -> Environment | None:
         service = self.services.get(spec.service_ref)
@@ -163,7 +194,10 @@ def find_environment(environments: Sequence[Environment], wanted: str) -> Enviro
 
 
 def _signature(path: Path) -> tuple[int, int]:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     return (stat.st_size, stat.st_mtime_ns)
 
 
@@ -180,6 +214,7 @@ async def build_plan(
     lookup_concurrency: int = 8,
     on_step: ProgressCallback | None = None,
     retry: RetryPolicy | None = None,
+    encoding: str = "utf-8-sig",
 ) -> Plan:
     """Read, resolve and validate `path`; nothing is written anywhere.
 
@@ -187,7 +222,7 @@ async def build_plan(
     reached for the catalogue (then there is nothing to plan against).
     """
     env = os.environ if environ is None else environ
-    plan = _new_plan(path, fmt, default_api)
+    plan = _new_plan(path, fmt, default_api, encoding)
     step = on_step or (lambda _msg: None)
     policy = retry or RetryPolicy()
 
@@ -210,12 +245,12 @@ async def build_plan(
     # Resolve each once.
     step("resolving services and environments")
     connectors: Sequence[Connector] = (
-        await read_with_retry(policy, gateway.connectors) if service_refs else ()
+        await _read(policy, gateway.connectors) if service_refs else ()
     )
     await _resolve_services(gateway, plan, service_refs, connectors, policy)
     if solution_ids:
         step("resolving solutions")
-        solutions = await read_with_retry(policy, gateway.solutions)
+        solutions = await _read(policy, gateway.solutions)
         plan.solutions = {s.id: s for s in solutions if s.id in solution_ids}
     step(f"looking up {len(plan.users)} users")
     await _resolve_users(gateway, plan, lookup_concurrency, policy)
@@ -242,9 +277,16 @@ async def build_plan(
     return plan
 
 
-def _new_plan(path: Path, fmt: str | None, default_api: Api) -> Plan:
+async def _read(policy: RetryPolicy, call: Callable[[], Awaitable[T]]) -> T:
+    """A plan read: retried, except when Tray cannot be reached at all (fail fast)."""
+    return await read_with_retry(policy, call, retry_unreachable=False)
+
+
+def _new_plan(path: Path, fmt: str | None, default_api: Api, encoding: str) -> Plan:
     path = path.resolve()
-    return Plan(path, detect_format(path, fmt), default_api, _signature(path))
+    if not path.is_file():
+        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    return Plan(path, detect_format(path, fmt), default_api, _signature(path), encoding=encoding)
 
 
 async def _resolve_services(
@@ -278,7 +320,7 @@ async def _resolve_services(
 async def _environments(
     gateway: Gateway, service: tuple[str, int], policy: RetryPolicy
 ) -> Sequence[Environment]:
-    return await read_with_retry(policy, lambda: gateway.environments(*service))
+    return await _read(policy, lambda: gateway.environments(*service))
 
 
 async def _resolve_users(
@@ -287,21 +329,89 @@ async def _resolve_users(
     wanted = list(plan.users)
     if not wanted:
         return
+    remaining = wanted
     if len(wanted) > USER_SWEEP_THRESHOLD:
         wanted_set = set(wanted)
-        found = await read_with_retry(policy, lambda: gateway.users_by_external_id(wanted_set))
-        for external_id in wanted:
-            plan.users[external_id] = found.get(external_id)
-        return
+        budget = max(1, len(wanted) // 2)
+        found, complete = await _read(
+            policy, lambda: gateway.users_sweep(wanted_set, max_pages=budget)
+        )
+        for external_id, user_id in found.items():
+            plan.users[external_id] = user_id
+        if complete:
+            return
+        remaining = [ext for ext in wanted if ext not in found]
     semaphore = asyncio.Semaphore(max(1, concurrency))
 
     async def lookup(external_id: str) -> None:
         async with semaphore:
-            plan.users[external_id] = await read_with_retry(
-                policy, lambda: gateway.find_user(external_id)
-            )
+            plan.users[external_id] = await _read(policy, lambda: gateway.find_user(external_id))
 
-    await asyncio.gather(*(lookup(ext) for ext in wanted))
+    await asyncio.gather(*(lookup(ext) for ext in remaining))
+
+
+async def look_up_existing(
+    gateway: Gateway,
+    plan: Plan,
+    *,
+    concurrency: int = 8,
+    retry: RetryPolicy | None = None,
+    on_step: ProgressCallback | None = None,
+    done: Callable[[str], bool] | None = None,
+) -> None:
+    """Ask Tray what it already holds for the plan's valid rows (see the module docstring).
+
+    `done(row key)` says a row is finished in the journal: a user whose rows are all finished
+    is not listed (the journal holds their ids; that is what makes a re-run cheap)."""
+    policy = retry or RetryPolicy()
+    step = on_step or (lambda _msg: None)
+    users: set[str] = set()
+    solutions: set[str] = set()
+    for item in plan.records():
+        if not isinstance(item, RowSpec) or item.line in plan.invalid_lines:
+            continue
+        user_id = plan.users.get(item.external_user_id)
+        if user_id is None:
+            continue  # created by this import: it holds nothing yet
+        resolved = plan.resolve(item)
+        if done is not None and resolved is not None and done(resolved.key):
+            continue
+        users.add(user_id)
+        if item.solution_id:
+            solutions.add(item.solution_id)
+    if users:
+        step(f"listing the auths of {len(users)} existing users")
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+
+    async def list_auths(user_id: str) -> None:
+        async with semaphore:
+            auths = await _read(policy, lambda: gateway.list_auths(user_id))
+        for auth in auths:
+            key = (user_id, auth.environment_id or "", auth.name)
+            plan.existing_auths.setdefault(key, []).append(auth.id)
+        plan.listed_users.add(user_id)
+
+    await asyncio.gather(*(list_auths(u) for u in sorted(users)))
+
+    async def list_instances(solution_id: str) -> Sequence[Instance]:
+        return await _read(policy, lambda: gateway.solution_instances(solution_id))
+
+    for solution_id in sorted(solutions):
+        step("listing the solution's instances")
+        for instance in await list_instances(solution_id):
+            if instance.owner in users:
+                key = (instance.owner, instance.solution_id or solution_id, instance.name)
+                plan.existing_instances.setdefault(key, []).append(instance)
+    plan.looked_up = True
+    if plan.existing_auths:
+        for item in plan.records():
+            if not isinstance(item, RowSpec):
+                continue
+            resolved = plan.resolve(item)
+            user_id = plan.users.get(item.external_user_id)
+            if resolved is not None and user_id is not None:
+                env_id = resolved.environment.id
+                plan.already_present += bool(plan.existing_auth(user_id, env_id, item.auth_name))
 
 
 def _check_row(
@@ -456,4 +566,5 @@ def summarize_counts(plan: Plan) -> dict[str, Any]:
         "rest": apis["rest"],
         "graphql": apis["graphql"],
         "instances": plan.instance_rows,
+        "already_present": plan.already_present,
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tray_ext.errors import TrayError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -29,8 +31,9 @@ class Problem:
         return f"{where}, {self.field}: {self.rule}" if self.field else f"{where}: {self.rule}"
 
 
-class InputError(Exception):
-    """The input file cannot be read at all (missing, wrong format, no header).
+class InputError(TrayError):
+    """The input file cannot be read at all (missing, wrong format, no header, wrong encoding).
 
     Raised before any row is looked at; the message names the file and the reason, not content.
+    A `TrayError`, so a caller of `import_file` catches one family of errors.
     """

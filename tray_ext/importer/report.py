@@ -5,12 +5,15 @@ looking each row up in the journal, so it always covers every row of the file in
 line, external user id, auth name, service, environment, api, Tray user id, auth id, solution
 instance id, outcome, whether reconciliation was needed, and a secret-free error message.
 
-Outcomes: `imported` (done in this run), `already-done` (done by an earlier run, skipped),
-`failed`, `invalid` (rejected by the plan, not attempted), `interrupted` (started, stopped
-between two steps; the next run resumes it), `not-run` (the run stopped before it).
+Outcomes: `imported` (created in this run), `already-present` (Tray already held the auth: it
+was adopted, its id reported, nothing created), `updated` (Tray held it and `--update` replaced its
+credentials), `already-done` (done by an earlier run, skipped), `failed`, `uncertain` (a create
+without an answer that Tray had not shown yet: the next run re-checks it before anything is
+sent), `invalid` (rejected by the plan, not attempted), `interrupted` (started, stopped between
+two steps; the next run resumes it), `not-run` (the run stopped before it).
 
-The file is written beside its final name and renamed into place, so a reader never sees half
-a report.
+The file is written beside its final name under a name of its own (two writers never share a
+temporary file) and renamed into place, so a reader never sees half a report.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -32,6 +36,8 @@ from tray_ext.importer.rows import interpret
 from tray_ext.importer.source import read_records
 
 ReportFormat = Literal["csv", "jsonl"]
+
+_HOW = {J.CREATED: "imported", J.ADOPTED: "already-present", J.UPDATED: "updated"}
 
 COLUMNS = (
     "line",
@@ -77,7 +83,7 @@ def report_rows(plan: Plan, journal: Journal | None) -> Iterator[ReportRow]:
     for problem in plan.problems:
         by_line[problem.line].append(problem)
     run = journal.run if journal is not None else None
-    for item in read_records(plan.path, plan.format):
+    for item in read_records(plan.path, plan.format, encoding=plan.encoding):
         if isinstance(item, Problem):
             yield ReportRow(item.line, outcome="invalid", error=_problems_text(by_line, item.line))
             continue
@@ -112,9 +118,11 @@ def report_rows(plan: Plan, journal: Journal | None) -> Iterator[ReportRow]:
             row.solution_instance_id = jr.instance_id or ""
             row.reconciled = jr.reconciled
             if jr.state == J.DONE:
-                row.outcome = "imported" if jr.done_run == run else "already-done"
-            elif jr.state == J.FAILED:
-                row.outcome = "failed"
+                row.outcome = (
+                    _HOW.get(jr.how or "", "imported") if jr.done_run == run else ("already-done")
+                )
+            elif jr.state in (J.FAILED, J.UNCERTAIN):
+                row.outcome = jr.state
                 row.error = jr.error or ""
             else:
                 row.outcome = "interrupted"  # started; the journal knows where it stopped
@@ -125,9 +133,23 @@ def write_report(plan: Plan, journal: Journal | None, path: Path) -> dict[str, i
     """Write the report to `path` (CSV or JSON Lines by extension); return outcome counts."""
     fmt = report_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    # A name of its own (not `report.csv.tmp`, which two writers would share), created with the
+    # usual permissions (mkstemp's would make the report private to its owner).
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     counts: dict[str, int] = defaultdict(int)
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
+    try:
+        _write(tmp, fmt, plan, journal, counts)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dict(counts)
+
+
+def _write(
+    tmp: Path, fmt: ReportFormat, plan: Plan, journal: Journal | None, counts: dict[str, int]
+) -> None:
+    with tmp.open("x", newline="", encoding="utf-8") as handle:
         if fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
@@ -142,8 +164,6 @@ def write_report(plan: Plan, journal: Journal | None, path: Path) -> dict[str, i
                 handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return dict(counts)
 
 
 def _text(value: object) -> str:

@@ -26,6 +26,11 @@ class RetryPolicy:
     max_attempts: int = 8
     base_delay: float = 0.2
     max_delay: float = 5.0
+    settle: float = 15.0
+    """Seconds a create without an answer (a read timeout, a lost connection) is given to show
+    up in Tray's listing - counted from the error, or for a create announced by a run that died,
+    from its announcement - before the row is reported `uncertain` (this run) or the create is
+    sent again (a later run)."""
 
     def delay(self, attempt: int) -> float:
         """Exponential backoff with jitter (Tray's own advice for 429s)."""
@@ -43,10 +48,13 @@ async def read_with_retry(
     call: Callable[[], Awaitable[T]],
     *,
     before_retry: Callable[[], None] | None = None,
+    retry_unreachable: bool = True,
 ) -> T:
     """Run a read (safe to repeat), retrying anything but a refusal; re-raise the last error.
 
-    `before_retry` runs before each retry and may raise to give up (e.g. when stopping).
+    `before_retry` runs before each retry and may raise to give up (e.g. when stopping). With
+    `retry_unreachable=False` a Tray that cannot be reached at all (the runtime has already
+    retried the connection) fails at once: the plan says so in seconds, not minutes.
     """
     attempt = 0
     while True:
@@ -55,6 +63,8 @@ async def read_with_retry(
             return await call()
         except RemoteError as exc:
             if exc.kind is ErrorKind.REJECTED or attempt >= policy.max_attempts:
+                raise
+            if exc.unreachable and not retry_unreachable:
                 raise
             await policy.pause(attempt)
             if before_retry is not None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from tray_ext.importer.problems import Problem
 from tray_ext.importer.secrets import SecretReferenceError, resolve_value
-from tray_ext.importer.source import Record
+from tray_ext.importer.source import Record, looks_like_name
 
 Api = Literal["rest", "graphql"]
 APIS: tuple[Api, ...] = ("rest", "graphql")
@@ -115,9 +115,11 @@ def interpret(record: Record, *, default_api: Api = "rest") -> RowSpec | list[Pr
     def bad(field_name: str, rule: str) -> None:
         problems.append(Problem(line, field_name, rule))
 
-    for key in sorted(values):
+    for position, key in enumerate(values, start=1):
         if key not in KNOWN_FIELDS and not any(key.startswith(p + ".") for p in OBJECT_FIELDS):
-            bad(key, "unknown column/key (see the input format in `tray-ext import --help`)")
+            # A name that does not look like one may be a value in the wrong place: not shown.
+            shown = key if looks_like_name(key) else f"(column {position}, name not shown)"
+            bad(shown, "unknown column/key (see the input format in `tray-ext import --help`)")
 
     def text(name: str, *, required: bool = False) -> str | None:
         raw = flat.get(name)

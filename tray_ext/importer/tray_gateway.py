@@ -5,10 +5,17 @@ errors and models only). It converts the runtime's models into the importer's sm
 its exceptions into `RemoteError` with an `ErrorKind`:
 
 * `TrayConnectionError` with `sent=False`, `RateLimited` -> TRANSIENT (Tray did not act);
+  a connection error with nothing sent is also `unreachable` (named with the URL tried);
 * `TrayConnectionError` that may have been sent, `ServerError`, `UnexpectedResponse`,
-  a GraphQL `InternalError` -> UNCERTAIN (Tray may have acted: reconcile before retrying);
+  a GraphQL `InternalError` -> UNCERTAIN (Tray may have acted: reconcile before retrying).
+  Those without a final answer from Tray (a timeout, a reset connection, a 408/504 from a
+  proxy) are not `settled`: Tray may still be carrying the request out;
 * everything else Tray refused (400/401/403/404, GraphQL precondition errors, validation)
   -> REJECTED.
+
+The gateway also counts the calls it makes (a small plugin on the client's own plugin manager:
+every call, each page of a listing and each user-token mint included), which is what the
+import's "calls per row" is made of.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from tray_ext import hookimpl
 from tray_ext.errors import (
     GraphQLError,
     RateLimited,
@@ -40,6 +48,8 @@ from tray_ext.models import ServiceEnvironment
 
 if TYPE_CHECKING:
     from tray_ext import AsyncTray
+    from tray_ext.calls import Attempt, Call
+    from tray_ext.config import ClientConfig
 
 T = TypeVar("T")
 
@@ -59,17 +69,45 @@ def classify(error: TrayError) -> ErrorKind:
     return ErrorKind.REJECTED
 
 
+def settled(error: TrayError) -> bool:
+    """Had Tray finished with the request when this error came? (See the module docstring.)"""
+    if isinstance(error, TrayConnectionError):
+        return not error.sent
+    if isinstance(error, ServerError):
+        return error.status not in (408, 504)
+    return True
+
+
 def _message(error: TrayError) -> str:
     if isinstance(error, ValidationError):
         return "; ".join(str(p) for p in error.problems) or error.message
     return str(error)
 
 
-async def _call(awaitable: Awaitable[T]) -> T:
-    try:
-        return await awaitable
-    except TrayError as error:
-        raise RemoteError(classify(error), _message(error)) from None
+class CallCounter:
+    """Counts calls and attempts, and remembers where an unreachable Tray was looked for."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.attempts = 0
+        self.api_url = ""
+        self.graphql_url = ""
+        self.unreachable_url = ""
+
+    @hookimpl
+    def tray_ext_configure(self, config: ClientConfig) -> None:
+        self.api_url = config.hosts.api_url
+        self.graphql_url = config.hosts.graphql_url
+
+    @hookimpl
+    def tray_ext_attempt_finished(self, call: Call, attempt: Attempt) -> None:
+        self.attempts += 1
+        if not attempt.sent:
+            self.unreachable_url = self.graphql_url if call.api == "graphql" else self.api_url
+
+    @hookimpl
+    def tray_ext_call_finished(self, call: Call, attempt: Attempt) -> None:
+        self.calls += 1
 
 
 class TrayGateway:
@@ -78,6 +116,31 @@ class TrayGateway:
     def __init__(self, tray: AsyncTray) -> None:
         self.tray = tray
         self._users: OrderedDict[str, Any] = OrderedDict()
+        self.counter = CallCounter()
+        tray.plugin_manager.register(self.counter, name=f"tray_ext.importer.calls.{id(self)}")
+
+    @property
+    def call_count(self) -> int:
+        return self.counter.calls
+
+    def _error(self, error: TrayError) -> RemoteError:
+        unreachable = isinstance(error, TrayConnectionError) and not error.sent
+        message = _message(error)
+        if unreachable:
+            where = self.counter.unreachable_url or self.counter.api_url or "its API URL"
+            message = (
+                f"cannot reach Tray at {where} ({error.message}); check the URL "
+                "(--api-url / TRAY_API_URL, --region) and the network"
+            )
+        return RemoteError(
+            classify(error), message, settled=settled(error), unreachable=unreachable, cause=error
+        )
+
+    async def _call(self, awaitable: Awaitable[T]) -> T:
+        try:
+            return await awaitable
+        except TrayError as error:
+            raise self._error(error) from None
 
     def _as_user(self, user_id: str) -> Any:
         client = self._users.get(user_id)
@@ -91,14 +154,14 @@ class TrayGateway:
         return client
 
     async def connectors(self) -> Sequence[Connector]:
-        found = await _call(self.tray.connectors.list())
+        found = await self._call(self.tray.connectors.list())
         return [
             Connector(c.name, c.version, c.service.id, c.service.name, c.service.version)
             for c in found
         ]
 
     async def environments(self, service_name: str, service_version: int) -> Sequence[Environment]:
-        found = await _call(self.tray.environments.list(service_name, service_version))
+        found = await self._call(self.tray.environments.list(service_name, service_version))
         return [_environment(env, service_name, service_version) for env in found]
 
     def validate(
@@ -122,19 +185,22 @@ class TrayGateway:
 
     async def solutions(self) -> Sequence[Solution]:
         found = []
-        async for solution in self.tray.solutions.list():
-            found.append(
-                Solution(
-                    solution.id,
-                    solution.title,
-                    tuple(slot.external_id for slot in solution.auth_slots),
-                    tuple(slot.external_id for slot in solution.config_slots),
+        try:
+            async for solution in self.tray.solutions.list():
+                found.append(
+                    Solution(
+                        solution.id,
+                        solution.title,
+                        tuple(slot.external_id for slot in solution.auth_slots),
+                        tuple(slot.external_id for slot in solution.config_slots),
+                    )
                 )
-            )
+        except TrayError as error:
+            raise self._error(error) from None
         return found
 
     async def find_user(self, external_user_id: str) -> str | None:
-        user = await _call(self.tray.users.find(external_user_id))
+        user = await self._call(self.tray.users.find(external_user_id))
         return None if user is None else user.id
 
     async def users_by_external_id(self, wanted: set[str]) -> dict[str, str]:
@@ -144,11 +210,28 @@ class TrayGateway:
                 if user.external_user_id in wanted:
                     found[user.external_user_id] = user.id
         except TrayError as error:
-            raise RemoteError(classify(error), _message(error)) from None
+            raise self._error(error) from None
         return found
 
+    async def users_sweep(self, wanted: set[str], *, max_pages: int) -> tuple[dict[str, str], bool]:
+        found: dict[str, str] = {}
+        page_size = 100
+        seen = 0
+        try:
+            async for user in self.tray.users.list(page_size=page_size):
+                seen += 1
+                if user.external_user_id in wanted:
+                    found[user.external_user_id] = user.id
+                    if len(found) == len(wanted):
+                        return found, True
+                if seen % page_size == 0 and seen // page_size >= max_pages:
+                    return found, False
+        except TrayError as error:
+            raise self._error(error) from None
+        return found, True
+
     async def create_user(self, name: str, external_user_id: str) -> str:
-        user = await _call(self.tray.users.create(name, external_user_id))
+        user = await self._call(self.tray.users.create(name, external_user_id))
         return user.id
 
     async def create_auth(
@@ -164,7 +247,7 @@ class TrayGateway:
     ) -> str:
         auths = self._as_user(user_id).auths
         if api == "graphql":
-            return await _call(
+            return await self._call(
                 auths.create_with_graphql(
                     _handle(environment),
                     name=name,
@@ -174,7 +257,7 @@ class TrayGateway:
                     validate=False,  # validated in the plan already
                 )
             )
-        return await _call(
+        return await self._call(
             auths.create(
                 _handle(environment),
                 name=name,
@@ -185,6 +268,26 @@ class TrayGateway:
             )
         )
 
+    async def update_auth(
+        self,
+        user_id: str,
+        auth_id: str,
+        *,
+        name: str,
+        credentials: Mapping[str, Any],
+        user_data: Mapping[str, Any],
+        scopes: Sequence[str],
+    ) -> None:
+        await self._call(
+            self._as_user(user_id).auths.update(
+                auth_id,
+                name=name,
+                credentials=dict(credentials),
+                user_data=dict(user_data),
+                scopes=list(scopes),
+            )
+        )
+
     async def list_auths(self, user_id: str) -> Sequence[AuthSummary]:
         found: list[AuthSummary] = []
         try:
@@ -192,7 +295,7 @@ class TrayGateway:
                 env = auth.service_environment
                 found.append(AuthSummary(auth.id, auth.name, env.id if env else None))
         except TrayError as error:
-            raise RemoteError(classify(error), _message(error)) from None
+            raise self._error(error) from None
         return found
 
     async def create_instance(
@@ -204,7 +307,7 @@ class TrayGateway:
         auth_values: Mapping[str, str],
         config_values: Mapping[str, Any],
     ) -> Instance:
-        instance = await _call(
+        instance = await self._call(
             self._as_user(user_id).solution_instances.create(
                 solution_id,
                 name=name,
@@ -215,7 +318,7 @@ class TrayGateway:
         return _instance(instance)
 
     async def enable_instance(self, user_id: str, instance_id: str) -> None:
-        await _call(self._as_user(user_id).solution_instances.enable(instance_id))
+        await self._call(self._as_user(user_id).solution_instances.enable(instance_id))
 
     async def list_instances(self, user_id: str) -> Sequence[Instance]:
         found: list[Instance] = []
@@ -223,11 +326,21 @@ class TrayGateway:
             async for instance in self._as_user(user_id).solution_instances.list():
                 found.append(_instance(instance))
         except TrayError as error:
-            raise RemoteError(classify(error), _message(error)) from None
+            raise self._error(error) from None
+        return found
+
+    async def solution_instances(self, solution_id: str) -> Sequence[Instance]:
+        found: list[Instance] = []
+        try:
+            async for instance in self.tray.solution_instances.list(solution_id=solution_id):
+                found.append(_instance(instance))
+        except TrayError as error:
+            raise self._error(error) from None
         return found
 
     async def aclose(self) -> None:
         self._users.clear()
+        self.tray.plugin_manager.unregister(self.counter)
 
 
 def _environment(env: ServiceEnvironment, service_name: str, service_version: int) -> Environment:
@@ -260,4 +373,5 @@ def _instance(instance: Any) -> Instance:
         solution_id=instance.solution_id,
         enabled=instance.enabled,
         auth_values=dict(instance.auth_values),
+        owner=getattr(instance, "owner", None),
     )

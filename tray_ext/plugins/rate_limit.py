@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tray_ext.calls import Call
     from tray_ext.config import ClientConfig
 
-__all__ = ["RateLimitPlugin", "TokenBucket"]
+__all__ = ["RateLimitPlugin", "TokenBucket", "bucket_key"]
 
 
 class TokenBucket:
@@ -57,6 +57,18 @@ class TokenBucket:
         self._level = min(self._level, 0.0)
 
 
+def bucket_key(call: Call) -> tuple[str, str | None]:
+    """The token a call spends: the master token's calls share one bucket, whoever they are for.
+
+    A master-token call made for a user (`Authorize` minting their token, `CreateExternalUser`,
+    a dialog's authorization code) carries that user's id, but Tray counts it against the master
+    token; keying it by user would give the master token one bucket per user and let it run far
+    over the limit (and into 429s)."""
+    if call.actor == "master":
+        return ("master", None)
+    return (call.actor, call.user_id)
+
+
 class RateLimitPlugin:
     """One bucket per token (the master token, each user's token)."""
 
@@ -76,7 +88,7 @@ class RateLimitPlugin:
         self._enabled = self._rate is not None
 
     def _bucket(self, call: Call, now: float) -> TokenBucket:
-        key = (call.actor, call.user_id)
+        key = bucket_key(call)
         bucket = self._buckets.get(key)
         if bucket is None:
             assert self._rate is not None

@@ -1,0 +1,72 @@
+"""One import at a time per input file and per journal: an exclusive, advisory OS lock.
+
+Two importers running the same file at once (two terminals, a retried CI job) would each plan
+against a Tray that does not yet hold the other's auths, and create them twice; they would also
+share one journal and one report. So an import holds two locks for its whole run, both taken
+without waiting: on the input file itself and on `<journal>.lock` (the journal's own name would
+clash with SQLite's locks). The second importer gets `ImportLocked` at once, with a message that
+says which file is busy. The locks are the OS's (`flock`): they vanish with the process, so a
+killed import never leaves a stale lock behind.
+
+Platforms without `fcntl` (Windows) use `msvcrt.locking` on the first byte instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from tray_ext.errors import TrayError
+
+try:  # pragma: no cover - platform
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+class ImportLocked(TrayError):
+    """Another import holds the input file or the journal."""
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    import msvcrt  # pragma: no cover - Windows
+
+    try:  # pragma: no cover - Windows
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:  # pragma: no cover - Windows
+        return False
+    return True  # pragma: no cover - Windows
+
+
+@contextlib.contextmanager
+def _locked(path: Path, mode: str, what: str) -> Iterator[None]:
+    try:
+        handle: IO[bytes] = path.open(mode)
+    except OSError as exc:
+        raise ImportLocked(f"cannot lock {path} ({exc.strerror})") from None
+    with handle:
+        if not _try_lock(handle):
+            raise ImportLocked(
+                f"another import is running on {what} ({path}); wait for it to finish, or stop "
+                "it - two imports at once could create the same auths twice"
+            )
+        yield
+
+
+@contextlib.contextmanager
+def import_lock(input_path: Path, journal_path: Path) -> Iterator[None]:
+    """Hold the input file and the journal exclusively for the block (see the module doc)."""
+    journal_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = journal_path.with_name(journal_path.name + ".lock")
+    with _locked(input_path, "rb", "this input file"), _locked(lock_file, "ab", "this journal"):
+        yield
+    # The lock file stays: unlinking it would let a waiting opener and a new creator both "hold"
+    # the lock (two inodes). An empty file left beside the journal is harmless.
