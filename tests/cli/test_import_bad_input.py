@@ -75,10 +75,9 @@ def test_a_headerless_csv_is_refused_without_showing_its_first_row(
     assert not (tmp_path / "in.problems.csv").exists()
     assert run(["import", str(path), "--json"]) == 2
     out, err = capsys.readouterr()
-    error = json.loads(out)
-    assert error["status"] == "error"
-    assert error["exit_code"] == 2
-    assert "not a header row" in error["error"]
+    error = json.loads(out)["error"]
+    assert error["exit_status"] == 2
+    assert "not a header row" in error["message"]
     no_value_anywhere([out, err], tmp_path)
 
 
@@ -135,9 +134,10 @@ def test_an_unreachable_api_fails_naming_the_url(
     no_value_anywhere([out, err], tmp_path)
     assert run(["import", str(path), "--json"]) == 1
     out, err = capsys.readouterr()
-    error = json.loads(out)
-    assert error == {"status": "error", "error": error["error"], "exit_code": 1}
-    assert url in error["error"]
+    document = json.loads(out)
+    assert set(document) == {"error"}
+    assert document["error"]["exit_status"] == 1
+    assert url in document["error"]["message"]
 
 
 @pytest.fixture

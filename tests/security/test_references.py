@@ -163,3 +163,43 @@ def test_the_master_token_variable_is_refused_even_when_set_elsewhere(folder: Pa
     with pytest.raises(SecretReferenceError) as refused:
         resolve_value({"nested": ["env:TRAY_MASTER_TOKEN"]}, folder, environ)
     assert MASTER not in str(refused.value)
+
+
+def test_allow_env_lets_one_more_variable_through_the_import(
+    echo_server: EchoServer,
+    master_token: str,
+    folder: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tray_ext.cli.app import run
+
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
+    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    monkeypatch.setenv("VAULT_TOKEN", "vault-token-from-the-environment")
+    row = {
+        "external_user_id": "allowed-1",
+        "user_name": "Allowed",
+        "service": VAULT,
+        "service_version": VAULT_VERSION,
+        "auth_name": "allowed",
+        "credentials": {"api_token": "env:VAULT_TOKEN"},
+    }
+    source = folder / "allowed.jsonl"
+    source.write_text(dump(row) + "\n")
+    assert run(["import", str(source), "--progress", "off"]) == 2  # not allowed yet
+    out, err = capsys.readouterr()
+    assert "env:VAULT_TOKEN is not allowed" in out + err
+    assert run(["import", str(source), "--progress", "off", "--allow-env", "VAULT_TOKEN"]) == 0
+    (auth,) = echo_server.emulator.state.all_auths()
+    assert auth.credentials == {"api_token": "vault-token-from-the-environment"}
+    capsys.readouterr()
+    # The master token's variable stays out even when listed.
+    row["credentials"] = {"api_token": "env:TRAY_MASTER_TOKEN"}
+    row["auth_name"] = "master"
+    source.write_text(dump(row) + "\n")
+    args = ["import", str(source), "--progress", "off", "--allow-env", "TRAY_MASTER_TOKEN"]
+    assert run(args) == 2
+    out, err = capsys.readouterr()
+    assert master_token not in out + err
+    assert "is the master token" in out + err

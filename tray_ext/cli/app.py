@@ -551,6 +551,14 @@ def import_(
     encoding: Annotated[
         str, typer.Option(help="The file's text encoding, e.g. cp1252 for an Excel export.")
     ] = "utf-8-sig",
+    allow_env: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-env",
+            help="An environment variable env: references may read besides TRAY_IMPORT_* "
+            "(never the master token). Repeatable.",
+        ),
+    ] = None,
     settle: Annotated[
         float,
         typer.Option(
@@ -580,6 +588,7 @@ def import_(
         update=update,
         encoding=encoding,
         settle=settle,
+        allow_env=allow_env or (),
     )
     if code:
         raise typer.Exit(code)

@@ -6,9 +6,10 @@ let the requests in flight finish, write the journal and the report, print how t
 130. Ctrl-C twice: cancel at once (the journal is still consistent: anything that may have
 reached Tray is journaled as `*_creating`, and the next run's plan finds it in Tray anyway).
 
-Every failure is one line - `error: ...` on stderr, or with `--json` a JSON object on stdout
-(`{"status": "error", "error": ..., "exit_code": ...}`) - naming the file, line, URL or path at
-fault and never a cell's value. Exit codes: 0 ok, 1 rows failed or uncertain (or another import
+Every failure is one line - `error: ...` on stderr, or with `--json` the CLI's one JSON error
+object on stdout (`{"error": {"type", "message", "hint", "exit_status"}}`, printed by
+`tray_ext.cli.app.run` like every command's) - naming the file, line, URL or path at fault and
+never a cell's value. Exit codes: 0 ok, 1 rows failed or uncertain (or another import
 holds the file), 2 the file or an option is wrong, 3 disk full, 130 interrupted.
 """
 
@@ -20,8 +21,7 @@ import csv
 import json
 import shlex
 import signal
-import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,7 @@ def run_import_command(
     update: bool = False,
     encoding: str = "utf-8-sig",
     settle: float | None = None,
+    allow_env: Sequence[str] = (),
 ) -> int:
     """Run `tray-ext import`; every failure becomes one line (or a JSON error with --json)."""
     try:
@@ -101,6 +102,7 @@ def run_import_command(
             default_api="graphql" if api == "graphql" else "rest",
             update=update,
             encoding=encoding,
+            allow_env=tuple(allow_env),
         )
         if settle is not None:
             options.retry = replace(options.retry, settle=settle)
@@ -124,23 +126,11 @@ def run_import_command(
         else:
             print_outcome(console, result, resume_command=_resume_command())
         return result.exit_code
-    except CliError as exc:
-        if not as_json:
-            raise
-        return _json_error(exc.message, exc.exit_code)
+    except CliError:
+        raise
     except Exception as exc:
         message, code = import_error(exc)
-        if as_json:
-            return _json_error(message, code)
         raise CliError(message, exit_code=code) from None
-
-
-def _json_error(message: str, code: int) -> int:
-    from tray_ext.cli.output import print_json
-
-    print_json({"status": "error", "error": message, "exit_code": code})
-    print(f"error: {message}", file=sys.stderr)
-    return code
 
 
 def import_error(exc: BaseException) -> tuple[str, int]:

@@ -43,6 +43,7 @@ from tray_ext.importer.problems import InputError
 from tray_ext.importer.report import write_report
 from tray_ext.importer.retry import RetryPolicy
 from tray_ext.importer.rows import Api
+from tray_ext.importer.secrets import ConfinedEnviron
 from tray_ext.importer.source import DEFAULT_ENCODING, check_encoding, detect_format
 
 EXIT_OK = 0
@@ -103,6 +104,8 @@ class ImportOptions:
     """Rewrite auths Tray already holds (and rows changed since an earlier run) with PUT."""
     encoding: str = DEFAULT_ENCODING
     """The input file's text encoding (e.g. cp1252 for an Excel export)."""
+    allow_env: tuple[str, ...] = ()
+    """Variables `env:` references may read beyond `TRAY_IMPORT_*` (never the master token)."""
 
     def paths(self) -> ImportPaths:
         return ImportPaths.for_input(
@@ -174,6 +177,8 @@ async def run_import(
         raise InputError(f"{options.input}: {what}")
     paths = options.paths()
     encoding = check_encoding(options.encoding)
+    if not isinstance(environ, ConfinedEnviron):  # what env: references may read
+        environ = ConfinedEnviron(environ, allow=options.allow_env)
     if options.dry_run:  # nothing is written: no lock, no journal, no report, no problems file
         plan = await _plan(gateway, options, encoding, environ, on_step)
         if not plan.problems:
