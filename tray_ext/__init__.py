@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         UserToken,
     )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "AsyncTray",
