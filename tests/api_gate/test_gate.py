@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -180,7 +181,7 @@ def test_a_major_bump_approves_a_breaking_change(
     doc["paths"]["/core/v1/connectors"]["get"]["operationId"] = "listConnectors"
     _write_spec(tree, doc)
     init = tree / "tray_ext/__init__.py"
-    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "1.0.0"'))
+    init.write_text(_next_major(init.read_text()))
     (tree / "CHANGELOG.md").write_text(gate.changelog_with(tree, gate.section(gate.changes(tree))))
     assert gate.check(tree) == 0
     assert "renamed to `listConnectors`" in (tree / "CHANGELOG.md").read_text()
@@ -282,3 +283,10 @@ def test_rest_additions_are_safe() -> None:
     assert [c.description for c in rest.compare(old, new)] == [
         "`getThing` request: optional field `b` added"
     ]
+
+
+def _next_major(source: str) -> str:
+    """`__version__` bumped to the next major version, whatever it is now."""
+    found = re.search(r'__version__ = "(\d+)\.\d+\.\d+"', source)
+    assert found is not None
+    return source.replace(found.group(0), f'__version__ = "{int(found.group(1)) + 1}.0.0"')

@@ -5,6 +5,7 @@ Runs the real script on a copy of the repository's spec/, scripts/ and tray_ext/
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def test_committed_generated_code_matches_spec_and_a_spec_edit_is_caught(tmp_pat
 
     # The edit is a breaking change, so the API gate (also run by --check) wants a major bump.
     init = root / "tray_ext" / "__init__.py"
-    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "1.0.0"'))
+    init.write_text(_next_major(init.read_text()))
     assert _generate(root).returncode == 0
     after = (root / MODEL).read_text()
     assert "version: int" in before
@@ -71,3 +72,10 @@ def test_two_runs_give_identical_bytes(tmp_path: Path) -> None:
         p: p.read_bytes() for p in (root / "tray_ext" / "_generated").rglob("*") if p.is_file()
     }
     assert first == second
+
+
+def _next_major(source: str) -> str:
+    """`__version__` bumped to the next major version, whatever it is now."""
+    found = re.search(r'__version__ = "(\d+)\.\d+\.\d+"', source)
+    assert found is not None
+    return source.replace(found.group(0), f'__version__ = "{int(found.group(1)) + 1}.0.0"')
