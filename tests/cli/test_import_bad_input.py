@@ -305,3 +305,38 @@ def test_a_second_importer_on_the_same_file_refuses(
     assert "another import is running on this input file" in err
     assert not (tmp_path / "in.report.csv").exists()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.tray_emulator(rate_limit=None, faults="*=latency:0.03")
+def test_two_importers_at_once_one_refuses_and_nothing_is_created_twice(
+    env: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+    import time
+
+    path = write(tmp_path / "in.csv", [HEADER, *rows(60)])
+    command = [sys.executable, "-m", "tray_ext.cli", "import", str(path), "--rate-limit", "off"]
+    command += ["--progress", "off", "--concurrency", "2"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    journal = tmp_path / "in.journal.sqlite"
+    deadline = time.monotonic() + 60
+    done = 0
+    while done < 5:  # the first holds the lock and is creating
+        assert first.poll() is None, first.communicate()[0]
+        assert time.monotonic() < deadline
+        try:
+            with sqlite3.connect(f"file:{journal}?mode=ro", uri=True) as db:
+                done = db.execute("SELECT COUNT(*) FROM rows WHERE state = 'done'").fetchone()[0]
+        except sqlite3.Error:
+            done = 0
+        time.sleep(0.02)
+    second = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "another import is running on this input file" in json.loads(second.stdout)["error"]
+    out, _ = first.communicate(timeout=120)
+    assert first.returncode == 0, out
+    with Tray(env.master_token, api_url=env.api_url, graphql_url=env.graphql_url) as tray:
+        env.faults.clear()
+        names = [a.name for u in tray.users.list() for a in tray.as_user(u.id).auths.list()]
+    assert sorted(names) == sorted(f"a{i}" for i in range(60))  # each once
+    assert SECRET not in out + second.stdout + second.stderr
