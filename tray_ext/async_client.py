@@ -119,7 +119,7 @@ class AsyncTray:
         inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._http = httpx.AsyncClient(
             base_url=config.hosts.api_url,
-            transport=AsyncPipelineTransport(inner, config, self._tokens),
+            transport=AsyncPipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,
             follow_redirects=False,
             headers={"User-Agent": user_agent()},

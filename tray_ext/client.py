@@ -120,7 +120,7 @@ class Tray:
         inner = transport if transport is not None else httpx.HTTPTransport()
         self._http = httpx.Client(
             base_url=config.hosts.api_url,
-            transport=PipelineTransport(inner, config, self._tokens),
+            transport=PipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,
             follow_redirects=False,
             headers={"User-Agent": user_agent()},

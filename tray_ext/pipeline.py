@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 
@@ -36,9 +36,8 @@ from tray_ext.redaction import safe_headers, safe_url, scrub
 from tray_ext.wire_secrets import register_request_secrets, register_response_secrets
 
 if TYPE_CHECKING:
-    import pluggy
-
     from tray_ext.config import ClientConfig
+    from tray_ext.plugin_manager import TrayPluginManager
     from tray_ext.tokens import AsyncTokenProvider, TokenProvider
 
 __all__ = ["GRAPHQL_QUERIES", "AsyncPipelineTransport", "PipelineTransport"]
@@ -63,6 +62,16 @@ _TIMEOUT_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout)
 _NEVER_RETRY_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 _NO_FACTS: Final = CallFacts()
+
+
+class _Hook(Protocol):
+    """A pluggy HookCaller or a DirectHook: called with keywords, named."""
+
+    name: str
+
+    def __call__(self, **kwargs: Any) -> Any: ...
+
+
 _FINAL_KINDS: Final = frozenset(
     {AttemptKind.OK, AttemptKind.CLIENT_ERROR, AttemptKind.GRAPHQL_ERROR, AttemptKind.REFUSED}
 )
@@ -74,18 +83,25 @@ _REAUTH: Final = "reauth"
 class _Engine:
     """Every decision of the pipeline, and every hook call; no waiting, no network."""
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(self, config: ClientConfig, manager: TrayPluginManager | None = None) -> None:
         assert config.hook is not None
-        self._hook = config.hook
-        # Hook callers looked up once: they stay valid as plugins come and go.
+        # Hook callers looked up once: they stay valid as plugins come and go. With the
+        # client's own manager, the direct callers (see DirectHook) skip pluggy's dispatch.
         hook = config.hook
-        self._call_started = hook.tray_ext_call_started
-        self._rate_limit_delay = hook.tray_ext_rate_limit_delay
-        self._before_attempt = hook.tray_ext_before_attempt
-        self._attempt_finished = hook.tray_ext_attempt_finished
-        self._reauthenticate = hook.tray_ext_reauthenticate
-        self._retry_decision = hook.tray_ext_retry_decision
-        self._call_finished = hook.tray_ext_call_finished
+
+        def caller(name: str) -> _Hook:
+            if manager is not None and manager.hook is hook:
+                return manager.direct(name)
+            found: _Hook = getattr(hook, name)
+            return found
+
+        self._call_started = caller("tray_ext_call_started")
+        self._rate_limit_delay = caller("tray_ext_rate_limit_delay")
+        self._before_attempt = caller("tray_ext_before_attempt")
+        self._attempt_finished = caller("tray_ext_attempt_finished")
+        self._reauthenticate = caller("tray_ext_reauthenticate")
+        self._retry_decision = caller("tray_ext_retry_decision")
+        self._call_finished = caller("tray_ext_call_finished")
         self._clock = config.clock
         self._deadline = config.deadline
         self._origins = config.allowed_origins
@@ -100,7 +116,7 @@ class _Engine:
 
     # ---- hooks -----------------------------------------------------------------------------
 
-    def _fire(self, hook: pluggy.HookCaller, **kwargs: Any) -> Any:
+    def _fire(self, hook: _Hook, **kwargs: Any) -> Any:
         try:
             return hook(**kwargs)
         except TrayError:
@@ -394,10 +410,14 @@ class PipelineTransport(httpx.BaseTransport):
     """The pipeline for sync clients, around `inner` (httpx.HTTPTransport or an emulator's)."""
 
     def __init__(
-        self, inner: httpx.BaseTransport, config: ClientConfig, tokens: TokenProvider
+        self,
+        inner: httpx.BaseTransport,
+        config: ClientConfig,
+        tokens: TokenProvider,
+        manager: TrayPluginManager | None = None,
     ) -> None:
         self._inner = inner
-        self._engine = _Engine(config)
+        self._engine = _Engine(config, manager)
         self._tokens = tokens
         self._sleep = config.clock.sleep
 
@@ -441,10 +461,14 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
     """The pipeline for async clients; the same steps as PipelineTransport, awaiting instead."""
 
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, config: ClientConfig, tokens: AsyncTokenProvider
+        self,
+        inner: httpx.AsyncBaseTransport,
+        config: ClientConfig,
+        tokens: AsyncTokenProvider,
+        manager: TrayPluginManager | None = None,
     ) -> None:
         self._inner = inner
-        self._engine = _Engine(config)
+        self._engine = _Engine(config, manager)
         self._tokens = tokens
         self._sleep = config.clock.asleep
 
