@@ -34,7 +34,26 @@ class Twin:
     """Names unasync should rewrite besides its defaults."""
 
 
-TWINS = (Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),)
+TWINS = (
+    Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
+    Twin(
+        "tray_ext/async_client.py",
+        "tray_ext/client.py",
+        {
+            "AsyncTray": "Tray",
+            "AsyncUserClient": "UserClient",
+            "AsyncDriver": "SyncDriver",
+            "AsyncPipelineTransport": "PipelineTransport",
+            "AsyncTokenProvider": "TokenProvider",
+            "AsyncClient": "Client",
+            "AsyncBaseTransport": "BaseTransport",
+            "AsyncHTTPTransport": "HTTPTransport",
+            "async_namespaces": "namespaces",
+            "aclose": "close",
+            "off_loop": "inline",
+        },
+    ),
+)
 
 _AWAITABLE = re.compile(r"\bAwaitable\[([^\[\]]+)\]")
 _FIXES = "F401,UP028,I001"
