@@ -22,6 +22,7 @@ from types import TracebackType
 import httpx
 
 from tray_ext import operations
+from tray_ext._async_tokens import AsyncTokenProvider
 from tray_ext.async_namespaces import (
     Auths,
     Connectors,
@@ -39,7 +40,6 @@ from tray_ext.operations import MASTER, Scope
 from tray_ext.pipeline import AsyncPipelineTransport
 from tray_ext.plugin_manager import TrayPluginManager
 from tray_ext.runtime import ClientCore, off_loop, user_agent
-from tray_ext.tokens import AsyncTokenProvider
 
 __all__ = ["AsyncTray", "AsyncUserClient"]
 

@@ -24,6 +24,7 @@ from types import TracebackType
 import httpx
 
 from tray_ext import operations
+from tray_ext._sync_tokens import TokenProvider
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.driver import SyncDriver
@@ -41,7 +42,6 @@ from tray_ext.operations import MASTER, Scope
 from tray_ext.pipeline import PipelineTransport
 from tray_ext.plugin_manager import TrayPluginManager
 from tray_ext.runtime import ClientCore, inline, user_agent
-from tray_ext.tokens import TokenProvider
 
 __all__ = ["Tray", "UserClient"]
 

@@ -36,9 +36,10 @@ from tray_ext.redaction import safe_headers, safe_url, scrub
 from tray_ext.wire_secrets import register_request_secrets, register_response_secrets
 
 if TYPE_CHECKING:
+    from tray_ext._async_tokens import AsyncTokenProvider
+    from tray_ext._sync_tokens import TokenProvider
     from tray_ext.config import ClientConfig
     from tray_ext.plugin_manager import TrayPluginManager
-    from tray_ext.tokens import AsyncTokenProvider, TokenProvider
 
 __all__ = ["GRAPHQL_QUERIES", "AsyncPipelineTransport", "PipelineTransport"]
 

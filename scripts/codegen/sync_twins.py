@@ -35,6 +35,17 @@ class Twin:
 
 
 TWINS = (
+    Twin(
+        "tray_ext/_async_tokens.py",
+        "tray_ext/_sync_tokens.py",
+        {
+            "AsyncTokenProvider": "TokenProvider",
+            "asyncio": "threading",
+            "aget": "get",
+            "aset": "set",
+            "adelete": "delete",
+        },
+    ),
     Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
     Twin(
         "tray_ext/async_client.py",
@@ -49,6 +60,7 @@ TWINS = (
             "AsyncBaseTransport": "BaseTransport",
             "AsyncHTTPTransport": "HTTPTransport",
             "async_namespaces": "namespaces",
+            "_async_tokens": "_sync_tokens",
             "aclose": "close",
             "off_loop": "inline",
         },
