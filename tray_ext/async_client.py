@@ -23,6 +23,7 @@ import httpx
 
 from tray_ext import operations
 from tray_ext._async_tokens import AsyncTokenProvider
+from tray_ext._async_transport import AsyncPipelineTransport
 from tray_ext.async_namespaces import (
     Auths,
     Connectors,
@@ -37,7 +38,6 @@ from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEO
 from tray_ext.driver import AsyncDriver
 from tray_ext.errors import ConfigurationError
 from tray_ext.operations import MASTER, Scope
-from tray_ext.pipeline import AsyncPipelineTransport
 from tray_ext.plugin_manager import TrayPluginManager
 from tray_ext.runtime import ClientCore, off_loop, user_agent
 

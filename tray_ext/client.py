@@ -25,6 +25,7 @@ import httpx
 
 from tray_ext import operations
 from tray_ext._sync_tokens import TokenProvider
+from tray_ext._sync_transport import PipelineTransport
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.driver import SyncDriver
@@ -39,7 +40,6 @@ from tray_ext.namespaces import (
     Users,
 )
 from tray_ext.operations import MASTER, Scope
-from tray_ext.pipeline import PipelineTransport
 from tray_ext.plugin_manager import TrayPluginManager
 from tray_ext.runtime import ClientCore, inline, user_agent
 

@@ -48,6 +48,20 @@ TWINS = (
     ),
     Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
     Twin(
+        "tray_ext/_async_transport.py",
+        "tray_ext/_sync_transport.py",
+        {
+            "AsyncPipelineTransport": "PipelineTransport",
+            "AsyncBaseTransport": "BaseTransport",
+            "AsyncTokenProvider": "TokenProvider",
+            "_async_tokens": "_sync_tokens",
+            "handle_async_request": "handle_request",
+            "aread": "read",
+            "asleep": "sleep",
+            "aclose": "close",
+        },
+    ),
+    Twin(
         "tray_ext/async_client.py",
         "tray_ext/client.py",
         {
@@ -61,6 +75,7 @@ TWINS = (
             "AsyncHTTPTransport": "HTTPTransport",
             "async_namespaces": "namespaces",
             "_async_tokens": "_sync_tokens",
+            "_async_transport": "_sync_transport",
             "aclose": "close",
             "off_loop": "inline",
         },
