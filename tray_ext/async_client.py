@@ -7,8 +7,9 @@ by `scripts/generate` with unasync (scripts/codegen/sync_twins.py). Change this 
 One client owns one httpx client (one connection pool) whose transport is the pipeline; the
 generated REST and GraphQL clients both send through it, and so does every `as_user()` client.
 Follow a call: a namespace method (tray_ext.async_namespaces) -> an operation
-(tray_ext.operations) -> the driver (tray_ext.driver) -> a generated client -> httpx -> the
-pipeline transport (tray_ext.pipeline: hooks, token, rate limit, retries) -> the real transport.
+(tray_ext.operations) -> the driver (tray_ext._async_driver) -> a generated client -> httpx ->
+the pipeline transport (tray_ext._async_transport around tray_ext.pipeline's engine: hooks,
+token, rate limit, retries) -> the real transport.
 An `AsyncTray` belongs to the event loop it is first used in (as an httpx.AsyncClient does).
 """
 
@@ -22,6 +23,7 @@ from types import TracebackType
 import httpx
 
 from tray_ext import operations
+from tray_ext._async_driver import AsyncDriver
 from tray_ext._async_tokens import AsyncTokenProvider
 from tray_ext._async_transport import AsyncPipelineTransport
 from tray_ext.async_namespaces import (
@@ -35,7 +37,6 @@ from tray_ext.async_namespaces import (
 )
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from tray_ext.driver import AsyncDriver
 from tray_ext.errors import ConfigurationError
 from tray_ext.operations import MASTER, Scope
 from tray_ext.plugin_manager import TrayPluginManager

@@ -31,55 +31,52 @@ class Twin:
     target: str
     """The generated sync module."""
     renames: dict[str, str] = field(default_factory=dict)
-    """Names unasync should rewrite besides its defaults."""
+    """Names unasync should rewrite besides its defaults and COMMON."""
 
+
+COMMON = {
+    # The runtime's async names and their sync twins (unasync alone would say SyncTray).
+    "AsyncTray": "Tray",
+    "AsyncUserClient": "UserClient",
+    "AsyncDriver": "SyncDriver",
+    "AsyncPipelineTransport": "PipelineTransport",
+    "AsyncTokenProvider": "TokenProvider",
+    # httpx's.
+    "AsyncClient": "Client",
+    "AsyncBaseTransport": "BaseTransport",
+    "AsyncHTTPTransport": "HTTPTransport",
+    "handle_async_request": "handle_request",
+    "aread": "read",
+    "aclose": "close",
+    # The generated modules themselves.
+    "async_namespaces": "namespaces",
+    "_async_tokens": "_sync_tokens",
+    "_async_transport": "_sync_transport",
+    "_async_driver": "_sync_driver",
+    # tray_ext's own: the clock, the token cache protocol, work off the event loop.
+    "asleep": "sleep",
+    "aget": "get",
+    "aset": "set",
+    "adelete": "delete",
+    "off_loop": "inline",
+}
+"""Renames every generated module gets."""
 
 TWINS = (
+    Twin("tray_ext/_async_tokens.py", "tray_ext/_sync_tokens.py", {"asyncio": "threading"}),
+    Twin("tray_ext/_async_transport.py", "tray_ext/_sync_transport.py"),
     Twin(
-        "tray_ext/_async_tokens.py",
-        "tray_ext/_sync_tokens.py",
+        "tray_ext/_async_driver.py",
+        "tray_ext/_sync_driver.py",
+        # The sync GraphQL package, its client's httpx setter, the REST functions' sync twin.
         {
-            "AsyncTokenProvider": "TokenProvider",
-            "asyncio": "threading",
-            "aget": "get",
-            "aset": "set",
-            "adelete": "delete",
+            "graphql": "graphql_sync",
+            "set_async_httpx_client": "set_httpx_client",
+            "asyncio": "sync",
         },
     ),
     Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
-    Twin(
-        "tray_ext/_async_transport.py",
-        "tray_ext/_sync_transport.py",
-        {
-            "AsyncPipelineTransport": "PipelineTransport",
-            "AsyncBaseTransport": "BaseTransport",
-            "AsyncTokenProvider": "TokenProvider",
-            "_async_tokens": "_sync_tokens",
-            "handle_async_request": "handle_request",
-            "aread": "read",
-            "asleep": "sleep",
-            "aclose": "close",
-        },
-    ),
-    Twin(
-        "tray_ext/async_client.py",
-        "tray_ext/client.py",
-        {
-            "AsyncTray": "Tray",
-            "AsyncUserClient": "UserClient",
-            "AsyncDriver": "SyncDriver",
-            "AsyncPipelineTransport": "PipelineTransport",
-            "AsyncTokenProvider": "TokenProvider",
-            "AsyncClient": "Client",
-            "AsyncBaseTransport": "BaseTransport",
-            "AsyncHTTPTransport": "HTTPTransport",
-            "async_namespaces": "namespaces",
-            "_async_tokens": "_sync_tokens",
-            "_async_transport": "_sync_transport",
-            "aclose": "close",
-            "off_loop": "inline",
-        },
-    ),
+    Twin("tray_ext/async_client.py", "tray_ext/client.py"),
 )
 
 _AWAITABLE = re.compile(r"\bAwaitable\[([^\[\]]+)\]")
@@ -102,7 +99,7 @@ def render(twin: Twin) -> str:
         shutil.copyfile(ROOT / twin.source, source)
         unasync.unasync_files(
             [str(source)],
-            [unasync.Rule("/_async/", "/_sync/", additional_replacements=twin.renames)],
+            [unasync.Rule("/_async/", "/_sync/", additional_replacements=COMMON | twin.renames)],
         )
         target = Path(tmp) / "_sync" / "module.py"
         text = _AWAITABLE.sub(r"\1", target.read_text())
