@@ -83,7 +83,8 @@ BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
     "tracing": _tracing,
 }
 """Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
-`Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`."""
+`Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`; a removed
+one is blocked with pluggy's `set_blocked`, so it cannot come back under its name."""
 
 _HOOK_PREFIX = "tray_ext_"
 _DEFAULT_OPTS: pluggy.HookimplOpts = {
@@ -140,6 +141,10 @@ class TrayPluginManager(pluggy.PluginManager):
             self.generation += 1
 
         return undo_and_resume
+
+    def list_name_plugin(self) -> list[tuple[str, object]]:
+        """The registered plugins. (pluggy also lists each blocked name, paired with None.)"""
+        return [(name, plugin) for name, plugin in super().list_name_plugin() if plugin is not None]
 
     def direct(self, name: str) -> DirectHook:
         return DirectHook(self, name)
@@ -272,6 +277,8 @@ def build_plugin_manager(
         if name in overrides:
             plugin = overrides[name]
             if plugin is None:
+                # Blocked, not just skipped: a later register() under this name is refused too.
+                manager.set_blocked(f"tray_ext.{name}")
                 continue
         elif name == "tracing" and not config.tracing:
             continue

@@ -148,6 +148,16 @@ def test_builtins_can_be_listed_replaced_and_removed(clock: FakeClock) -> None:
         Tray(MASTER, builtins={"retry": None}, load_entry_points=False)
 
 
+def test_a_removed_builtin_stays_removed(make_tray: Callable[..., Tray]) -> None:
+    from tray_ext.plugins.audit import AuditPlugin
+
+    tray = make_tray(builtins={"audit": None})
+    manager = tray.plugin_manager
+    assert manager.is_blocked("tray_ext.audit")
+    assert manager.register(AuditPlugin(), name="tray_ext.audit") is None
+    assert "tray_ext.audit" not in dict(manager.list_name_plugin())
+
+
 def test_a_team_plugin_answers_first_result_hooks_before_the_builtin(clock: FakeClock) -> None:
     class NeverRetry:
         @hookimpl
