@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from tray_ext.calls import Call
-from tray_ext.clock import Clock
 from tray_ext.errors import TrayError
 from tray_ext.redaction import REGISTRY
-from tray_ext.tokens import Schedule, TokenCache, _ProviderBase
+from tray_ext.tokens import _ProviderBase
 
 __all__ = ["TokenProvider"]
 
@@ -25,25 +25,10 @@ __all__ = ["TokenProvider"]
 class TokenProvider(_ProviderBase):
     """Tokens for one client: single flight per user."""
 
-    def __init__(
-        self,
-        *,
-        mint: Callable[[str], str],
-        master_token: str | None,
-        explicit: dict[str | None, str],
-        cache: TokenCache,
-        schedule: Schedule,
-        clock: Clock,
-        key_prefix: str,
-    ) -> None:
-        super().__init__(
-            master_token=master_token,
-            explicit=explicit,
-            cache=cache,
-            schedule=schedule,
-            clock=clock,
-            key_prefix=key_prefix,
-        )
+    def __init__(self, *, mint: Callable[[str], str], **settings: Any) -> None:
+        """`settings`: _ProviderBase's (master token, explicit tokens, cache, schedule, clock,
+        key prefix), from ClientCore.provider_arguments()."""
+        super().__init__(**settings)
         self._mint = mint
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
