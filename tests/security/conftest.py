@@ -2,7 +2,9 @@
 
 A *canary* is a unique value the test sends as a secret. Each one carries a marker (`cnry` and
 random hex, or a long random number) that survives every escaping, so finding the marker
-anywhere — in any spelling, even in part of a value — is a leak.
+anywhere — in any spelling, even in part of a value — is a leak. Booleans and null cannot be
+canaries (one bit, spelled like every other `true`); they sit among the canaries so the walk over
+a credentials object is seen to go past them.
 """
 
 from __future__ import annotations
