@@ -332,7 +332,8 @@ def test_two_importers_at_once_one_refuses_and_nothing_is_created_twice(
         time.sleep(0.02)
     second = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=60)
     assert second.returncode == 1, second.stdout + second.stderr
-    assert "another import is running on this input file" in json.loads(second.stdout)["error"]["message"]
+    message = json.loads(second.stdout)["error"]["message"]
+    assert "another import is running on this input file" in message
     out, _ = first.communicate(timeout=120)
     assert first.returncode == 0, out
     with Tray(env.master_token, api_url=env.api_url, graphql_url=env.graphql_url) as tray:
