@@ -179,6 +179,19 @@ def echo_server(master_token: str) -> Iterator[EchoServer]:
             yield EchoServer(emulator, echo, served.api_url)
 
 
+@pytest.fixture
+def cli_env(
+    echo_server: EchoServer, master_token: str, monkeypatch: pytest.MonkeyPatch
+) -> EchoServer:
+    """The CLI's environment pointed at the echoing Tray (its master token, its URL, nothing
+    else that could send it elsewhere)."""
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
+    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    for name in ("TRAY_REGION", "TRAY_GRAPHQL_URL", "TRAY_DIALOG_URL", "TRAY_TRUSTED_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+    return echo_server
+
+
 class Capture(logging.Handler):
     """Every record of every logger, formatted and as its raw attributes."""
 
