@@ -51,7 +51,7 @@ from tray_ext.importer.rows import Api, RowSpec, interpret, materialize
 from tray_ext.importer.secrets import Scrubber
 from tray_ext.importer.seen import FirstSeen
 from tray_ext.importer.shard import Shard
-from tray_ext.importer.source import Format, detect_format, read_records
+from tray_ext.importer.source import Format, Record, detect_format, read_records
 
 # Up to this many distinct users, one look-up each; above, a paged sweep of `users.list` (given up
 # for per-user look-ups once it has cost half as many pages as there are users to find).
@@ -140,15 +140,21 @@ class Plan:
         signature = _signature(self.path)
         if signature != self.file_signature:
             raise InputError(f"{self.path.name} changed while it was being imported; run again")
-        shard = self.shard
         for item in read_records(self.path, self.format, encoding=self.encoding):
-            if isinstance(item, Problem):
-                if shard is None or item.line == 0 or shard.owns(""):
-                    yield [item]
-            elif shard is not None and not shard.owns(_user_id_cell(item.values)):
+            if not self.owns(item):
                 continue
+            if isinstance(item, Problem):
+                yield [item]
             else:
                 yield interpret(item, default_api=self.default_api)
+
+    def owns(self, item: Record | Problem) -> bool:
+        """Whether a row read from the file is this plan's (always, unless it is a shard's)."""
+        if self.shard is None:
+            return True
+        if isinstance(item, Problem):
+            return item.line == 0 or self.shard.owns("")
+        return self.shard.owns(_user_id_cell(item.values))
 
     def resolve(self, spec: RowSpec) -> ResolvedRow | None:
         """The resolution of a row that the plan found valid (None for an invalid line)."""
