@@ -200,11 +200,6 @@ def run_shards(
         inside = sum(1 for t in times if lo <= t <= hi)
         sustained = (inside - 1) / (hi - lo) if hi > lo else None
     calls = sum(int(r.get("attempts", 1)) for r in records)
-    limited_names = {
-        str(r.get("created_id"))
-        for r in records
-        if r.get("operation") == "createUserAuthentication" and int(r.get("attempts", 1)) > 1
-    }
     limited_calls = [
         r
         for r in records
@@ -212,7 +207,6 @@ def run_shards(
     ]
     failed_after_429 = sum(1 for r in limited_calls if r.get("outcome") != "ok")
     mints = Counter(str(r.get("user_id")) for r in records if r.get("operation") == "Authorize")
-    del limited_names
     return Outcome(
         label=label,
         seconds=seconds,
@@ -233,9 +227,12 @@ def run(settings: Settings | None = None, *, pin: bool = True) -> list[Outcome]:
     results: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="tray-ext-s6-") as folder:
         root = Path(folder)
-        with redis_server(root) as redis_url, servers.emulator(
-            pinning, rate_limit=str(int(LIMIT)), burst=BURST, scope="org"
-        ) as served:
+        with (
+            redis_server(root) as redis_url,
+            servers.emulator(
+                pinning, rate_limit=str(int(LIMIT)), burst=BURST, scope="org"
+            ) as served,
+        ):
             shared = write_rows(root / "redis" / "rows.csv", "r", settings.rows, settings.users)
             results.append(
                 run_shards(served.base_url, shared, settings, redis_url, "with Redis (shared)")
