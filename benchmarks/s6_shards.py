@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import servers
+from benchmarks.report import Section
 
 LIMIT = 30.0
 BURST = 50
@@ -243,6 +244,49 @@ def run(settings: Settings | None = None, *, pin: bool = True) -> list[Outcome]:
                 run_shards(served.base_url, alone, settings, None, "without Redis (per process)")
             )
     return results
+
+
+def report(section: Section, settings: Settings, *, pin: bool = True) -> None:
+    """Section 6 of `python -m benchmarks`: the two runs as table rows and notes."""
+    shared, alone = run(settings, pin=pin)
+    ratio = (shared.sustained or 0.0) / LIMIT
+    section.check(
+        "4 shards with Redis: sustained rate of calls, org limited to 30/s",
+        f"{shared.sustained or 0:.2f}/s = {ratio:.1%} of {LIMIT:.0f}/s",
+        f">= {TARGET:.0%}",
+        ratio >= TARGET,
+    )
+    section.check(
+        "4 shards with Redis: rows that saw a 429 and failed",
+        f"{shared.limited_failed} (of {shared.limited_rows} that saw a 429); "
+        f"outcomes {dict(shared.outcomes)}",
+        "0",
+        shared.limited_failed == 0 and set(shared.outcomes) == {"imported"},
+    )
+    minted_twice = sum(1 for n in shared.mints.values() if n > 1)
+    section.check(
+        "4 shards with Redis: user tokens minted",
+        f"{sum(shared.mints.values())} for {shared.users} users ({minted_twice} more than once)",
+        "each once",
+        minted_twice == 0 and len(shared.mints) == shared.users,
+    )
+    storm = alone.limited_rows / max(1, shared.limited_rows)
+    section.add(
+        "4 shards without Redis: the 429 storm",
+        f"{alone.limited_rows} rows saw a 429 (with Redis: {shared.limited_rows}); "
+        f"{alone.calls} attempts vs {shared.calls}; sustained {alone.sustained or 0:.2f}/s",
+        f"x{storm:.0f} rows refused" if shared.limited_rows else "",
+    )
+    section.notes.append(
+        f"Section 6: `python -m tray_ext.testing --rate-limit {LIMIT:.0f} --burst {BURST} "
+        f"--rate-limit-scope org`; one file of {settings.rows} rows for {settings.users} users "
+        f"(the import creates them); {SHARDS} processes of `tray-ext import --shard I/{SHARDS} "
+        f"--concurrency {settings.concurrency} --rate-limit {LIMIT:.0f}`, once with "
+        "`TRAY_REDIS_URL` (a redis-server on 127.0.0.1) and once without. Sustained rate = calls "
+        "in the middle 80% of the merged audit logs / their span. A row saw a 429 when its "
+        "create needed more than one attempt (a create is retried only after a 429)."
+        + "".join(f" Error: {e}." for e in shared.errors + alone.errors)
+    )
 
 
 def main() -> None:

@@ -62,6 +62,9 @@ log = logging.getLogger("tray_ext.redis")
 
 POLL = 0.05
 """Seconds between looks for a token another process is minting."""
+RETRY_EVERY = 1.0
+"""While Redis is down, seconds between attempts to use it again (in between: this process's
+own cache at once, so a Redis that hangs costs one socket timeout a second, not one per call)."""
 
 RELEASE_SCRIPT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -120,6 +123,7 @@ class RedisTokenCache:
         self._local = MemoryTokenCache()
         self._outage = Outage("the user-token cache", self._url)
         self._errors = redis_errors()
+        self._retry_at = 0.0
         self.mints_started = 0  # misses this process answered by minting (tests read it)
 
     def __repr__(self) -> str:
@@ -142,8 +146,13 @@ class RedisTokenCache:
             self._sync = sync_client(self._url)
         return self._sync
 
+    def _resting(self) -> bool:
+        """Redis failed less than RETRY_EVERY ago: do not try it for this call."""
+        return self._outage.down and time.monotonic() < self._retry_at
+
     def _failed(self, error: BaseException) -> None:
         self._outage.failed(error)
+        self._retry_at = time.monotonic() + RETRY_EVERY
         self._held.clear()
         client, self._sync = self._sync, None
         if client is not None:
@@ -151,6 +160,8 @@ class RedisTokenCache:
                 client.close()
 
     def get(self, key: str) -> CachedToken | None:
+        if self._resting():
+            return self._local.get(key)
         try:
             return self._get(key)
         except self._errors as error:
@@ -185,6 +196,8 @@ class RedisTokenCache:
 
     def set(self, key: str, token: CachedToken) -> None:
         self._local.set(key, token)
+        if self._resting():
+            return
         try:
             client = self._client()
             ttl = self._ttl_ms(token)
@@ -198,6 +211,8 @@ class RedisTokenCache:
 
     def delete(self, key: str) -> None:
         self._local.delete(key)
+        if self._resting():
+            return
         try:
             self._client().delete(self._key(key))
         except self._errors as error:
@@ -214,11 +229,14 @@ class RedisTokenCache:
 
     def _afailed(self, error: BaseException) -> None:
         self._outage.failed(error)
+        self._retry_at = time.monotonic() + RETRY_EVERY
         self._held.clear()
         self._async = None
         self._async_loop = None
 
     async def aget(self, key: str) -> CachedToken | None:
+        if self._resting():
+            return self._local.get(key)
         try:
             return await self._aget(key)
         except self._errors as error:
@@ -253,6 +271,8 @@ class RedisTokenCache:
 
     async def aset(self, key: str, token: CachedToken) -> None:
         self._local.set(key, token)
+        if self._resting():
+            return
         try:
             client = self._aclient()
             ttl = self._ttl_ms(token)
@@ -266,6 +286,8 @@ class RedisTokenCache:
 
     async def adelete(self, key: str) -> None:
         self._local.delete(key)
+        if self._resting():
+            return
         try:
             await self._aclient().delete(self._key(key))
         except self._errors as error:
