@@ -318,8 +318,8 @@ class RedisRateLimitPlugin:
             try:
                 self._refresh()
             except errors as error:
+                self._outage.failed(error)  # logs: outside the lock the hook takes
                 with self._lock:
-                    self._outage.failed(error)
                     for lane in self._lanes.values():
                         lane.slots.clear()
                         lane.debt = 0
@@ -401,5 +401,5 @@ class RedisRateLimitPlugin:
                 lane.last_due = max(lane.last_due, dues[-1])
         with self._lock:
             self._last_sync = self._monotonic()
-            self._outage.recovered()
+        self._outage.recovered()
         self.rounds += 1
