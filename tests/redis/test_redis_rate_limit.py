@@ -166,3 +166,27 @@ def test_a_url_password_never_reaches_a_log_line(caplog: pytest.LogCaptureFixtur
         _wait(lambda: plugin._outage.down, "the refused connection to count as an outage")
     assert f"127.0.0.1:{port}" in caplog.text
     assert "hunter2-secret" not in caplog.text
+
+
+def test_429s_under_the_configured_rate_cut_the_shared_rate(redis_server: RedisServer) -> None:
+    """Configured for 30/s, but the org allows 10/s: Tray's 429s bring the shared rate down."""
+    from tray_ext.testing import Emulator
+
+    emulator = Emulator(rate_limit=10, burst=5, rate_limit_scope="org")
+    plugin = RedisRateLimitPlugin(url=redis_server.url, key="aimd", cooldown=0.1)
+    with Tray(
+        emulator.master_token,
+        api_url="http://127.0.0.1:9",
+        graphql_url="http://127.0.0.1:9/graphql",
+        transport=emulator.transport(),
+        plugins=[plugin],
+        rate_limit=30.0,
+        burst=50,
+        load_entry_points=False,
+    ) as tray:
+        for _ in range(25):
+            assert tray.users.find("nobody") is None  # every call succeeds, retried or not
+    client = redis.Redis.from_url(redis_server.url)
+    rate = float(client.hget("tray_ext:rate:aimd:org", "rate") or 0)
+    client.close()
+    assert rate < 30.0 * 0.75  # cut at least once, and not yet recovered
