@@ -173,7 +173,8 @@ def test_429s_under_the_configured_rate_cut_the_shared_rate(redis_server: RedisS
     from tray_ext.testing import Emulator
 
     emulator = Emulator(rate_limit=10, burst=5, rate_limit_scope="org")
-    plugin = RedisRateLimitPlugin(url=redis_server.url, key="aimd", cooldown=0.1)
+    # A slow recovery, so that the cut is still visible however slowly this machine runs.
+    plugin = RedisRateLimitPlugin(url=redis_server.url, key="aimd", cooldown=0.1, increase=0.01)
     with Tray(
         emulator.master_token,
         api_url="http://127.0.0.1:9",
@@ -189,4 +190,4 @@ def test_429s_under_the_configured_rate_cut_the_shared_rate(redis_server: RedisS
     client = redis.Redis.from_url(redis_server.url)
     rate = float(client.hget("tray_ext:rate:aimd:org", "rate") or 0)
     client.close()
-    assert rate < 30.0 * 0.75  # cut at least once, and not yet recovered
+    assert rate < 30.0 * 0.75 + 0.5  # cut at least once (recovery: the test above)
