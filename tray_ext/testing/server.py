@@ -214,12 +214,14 @@ def run_server(
     log_level: str = "info",
     out: TextIO | None = None,
     wrap: Callable[[Emulator], tuple[ASGIApp, str]] | None = None,
+    rate_limit_scope: str = "token",
 ) -> None:
     """Serve an emulator in the foreground until interrupted (the CLI's ``tray-ext emulator``).
 
-    ``rate_limit`` is requests per second per token, or ``"off"``; ``faults_spec`` uses the
-    compact fault syntax of ``tray_ext.testing.faults``. Prints the URLs, never the master token
-    (a banner ends up in terminals, screen shares and CI logs).
+    ``rate_limit`` is requests per second per token (per org with ``rate_limit_scope="org"``),
+    or ``"off"``; ``faults_spec`` uses the compact fault syntax of ``tray_ext.testing.faults``.
+    Prints the URLs, never the master token (a banner ends up in terminals, screen shares and CI
+    logs).
     ``wrap`` serves another app around the emulator's (returning it and a line to print): how the
     CLI adds the auth-dialog example page without the emulator importing client code.
     """
@@ -231,6 +233,7 @@ def run_server(
         master_token=master_token or DEFAULT_MASTER_TOKEN,
         rate_limit=parse_rate_limit(rate_limit),
         burst=burst,
+        rate_limit_scope=rate_limit_scope,
         faults=faults_spec,
         seed=seed,
         db_path=db_path,
