@@ -34,6 +34,7 @@ from benchmarks import (
     s3_import,
     s4_memory,
     s5_startup,
+    s6_shards,
     seeding,
     servers,
 )
@@ -47,6 +48,7 @@ TITLES = {
     3: "Import throughput",
     4: "Memory of an import",
     5: "Start-up",
+    6: "Four shards, one org budget (Redis)",
 }
 USERS = 100
 
@@ -58,6 +60,7 @@ class Plan:
     s3: s3_import.Settings
     s4: s4_memory.Settings
     s5: s5_startup.Settings
+    s6: s6_shards.Settings
 
 
 def plan_for(quick: bool, full: bool) -> Plan:
@@ -68,6 +71,7 @@ def plan_for(quick: bool, full: bool) -> Plan:
             s3_import.Settings(rows={1: 50, 8: 100, 32: 100, 64: 100}, rounds=1, limited_rows=100),
             s4_memory.Settings(sizes=(500, 2_000), cap_seconds=30),
             s5_startup.Settings(runs=3),
+            s6_shards.Settings(rows=200, users=20),
         )
     s3 = (
         s3_import.Settings(rows=dict.fromkeys((1, 8, 32, 64), 10_000), rounds=1)
@@ -80,6 +84,7 @@ def plan_for(quick: bool, full: bool) -> Plan:
         s3,
         s4_memory.Settings(cap_seconds=600 if full else 240),
         s5_startup.Settings(),
+        s6_shards.Settings(),
     )
 
 
@@ -87,7 +92,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--sections", default="1,2,3,4,5", help="e.g. 1,2 (default: all)")
+    parser.add_argument("--sections", default="1,2,3,4,5,6", help="e.g. 1,2 (default: all)")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="tiny sizes: check the harness only")
     size.add_argument("--full", action="store_true", help="the issue's 10,000 rows per run")
@@ -177,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             steps[3] = section3
             steps[4] = lambda s: s4_memory.run(s, base, users, folder / "s4", pinning, plan.s4)
         steps[5] = lambda s: s5_startup.run(s, plan.s5)
+        steps[6] = lambda s: s6_shards.report(s, plan.s6, pin=not args.no_pin)
         for number in sorted(wanted):
             with runner.section(number) as section:
                 steps[number](section)

@@ -167,7 +167,9 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 
 @contextlib.contextmanager
-def emulator(pinning: Pinning, *, rate_limit: str = "off", burst: int = 50) -> Iterator[Served]:
+def emulator(
+    pinning: Pinning, *, rate_limit: str = "off", burst: int = 50, scope: str = "token"
+) -> Iterator[Served]:
     """The Tray emulator as shipped (`python -m tray_ext.testing`): uvicorn, 127.0.0.1, a free
     port, access log off (log level warning) so logging is not part of the numbers."""
     command = [
@@ -184,6 +186,8 @@ def emulator(pinning: Pinning, *, rate_limit: str = "off", burst: int = 50) -> I
         rate_limit,
         "--burst",
         str(burst),
+        "--rate-limit-scope",
+        scope,
         "--log-level",
         "warning",
     ]

@@ -25,6 +25,7 @@ import pluggy
 from tray_ext import hookspecs
 from tray_ext.config import ClientConfig
 from tray_ext.errors import PluginError
+from tray_ext.plugins.redis_connection import REDIS_URL_ENV
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -74,6 +75,20 @@ def _tracing() -> object:
     return TracingPlugin()
 
 
+def _redis_rate_limit() -> object:
+    from tray_ext.plugins.redis_rate_limit import RedisRateLimitPlugin
+
+    return RedisRateLimitPlugin()
+
+
+def _redis_token_cache() -> object:
+    from tray_ext.plugins.redis_token_cache import RedisTokenCachePlugin
+
+    return RedisTokenCachePlugin()
+
+
+_REDIS_BUILTINS = frozenset({"redis_rate_limit", "redis_token_cache"})
+
 BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
     "redaction": _redaction,
     "token_refresh": _token_refresh,
@@ -81,10 +96,14 @@ BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
     "retries": _retries,
     "rate_limit": _rate_limit,
     "tracing": _tracing,
+    "redis_rate_limit": _redis_rate_limit,
+    "redis_token_cache": _redis_token_cache,
 }
 """Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
 `Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`; a removed
-one is blocked with pluggy's `set_blocked`, so it cannot come back under its name."""
+one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. The two
+Redis ones (`pip install 'tray-ext[redis]'`) are registered only when `TRAY_REDIS_URL` is set or
+an instance is given; registered after `rate_limit` and `token_refresh`, they answer first."""
 
 _HOOK_PREFIX = "tray_ext_"
 _DEFAULT_OPTS: pluggy.HookimplOpts = {
@@ -257,6 +276,15 @@ def _entry_point_plugins() -> Iterable[tuple[str, object]]:
         yield entry_point.name, loaded() if inspect.isclass(loaded) else loaded
 
 
+def _on_by_default(name: str, config: ClientConfig) -> bool:
+    """Tracing only when asked for; the Redis plugins only when TRAY_REDIS_URL names a Redis."""
+    if name == "tracing":
+        return config.tracing
+    if name in _REDIS_BUILTINS:
+        return bool(os.environ.get(REDIS_URL_ENV, "").strip())
+    return True
+
+
 def build_plugin_manager(
     config: ClientConfig,
     *,
@@ -280,7 +308,7 @@ def build_plugin_manager(
                 # Blocked, not just skipped: a later register() under this name is refused too.
                 manager.set_blocked(f"tray_ext.{name}")
                 continue
-        elif name == "tracing" and not config.tracing:
+        elif not _on_by_default(name, config):
             continue
         else:
             plugin = factory()

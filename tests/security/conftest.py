@@ -2,7 +2,9 @@
 
 A *canary* is a unique value the test sends as a secret. Each one carries a marker (`cnry` and
 random hex, or a long random number) that survives every escaping, so finding the marker
-anywhere — in any spelling, even in part of a value — is a leak.
+anywhere — in any spelling, even in part of a value — is a leak. Booleans and null cannot be
+canaries (one bit, spelled like every other `true`); they sit among the canaries so the walk over
+a credentials object is seen to go past them.
 """
 
 from __future__ import annotations
@@ -175,6 +177,19 @@ def echo_server(master_token: str) -> Iterator[EchoServer]:
         echo = EchoingTray(emulator.app)
         with serve_in_thread(emulator, app=echo) as served:
             yield EchoServer(emulator, echo, served.api_url)
+
+
+@pytest.fixture
+def cli_env(
+    echo_server: EchoServer, master_token: str, monkeypatch: pytest.MonkeyPatch
+) -> EchoServer:
+    """The CLI's environment pointed at the echoing Tray (its master token, its URL, nothing
+    else that could send it elsewhere)."""
+    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
+    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    for name in ("TRAY_REGION", "TRAY_GRAPHQL_URL", "TRAY_DIALOG_URL", "TRAY_TRUSTED_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+    return echo_server
 
 
 class Capture(logging.Handler):

@@ -299,18 +299,13 @@ def _cli(
 
 
 def test_no_canary_leaks_from_the_cli(
-    echo_server: EchoServer,
+    cli_env: EchoServer,
     canaries: Canaries,
-    master_token: str,
     debug_everything: Capture,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
-    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
-    for name in ("TRAY_REGION", "TRAY_GRAPHQL_URL", "TRAY_DIALOG_URL"):
-        monkeypatch.delenv(name, raising=False)
+    echo_server = cli_env
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     evidence = Evidence()
@@ -389,16 +384,14 @@ def _import_file(folder: Path, canaries: Canaries, user_ids: list[str]) -> Path:
 
 
 def test_no_canary_leaks_from_the_importer(
-    echo_server: EchoServer,
+    cli_env: EchoServer,
     canaries: Canaries,
-    master_token: str,
     debug_everything: Capture,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
-    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    echo_server = cli_env
     monkeypatch.setenv("TRAY_IMPORT_CANARY", canaries.text())
     inputs, out = tmp_path / "inputs", tmp_path / "out"
     inputs.mkdir()

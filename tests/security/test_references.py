@@ -85,7 +85,7 @@ def test_allowed_references_still_resolve(folder: Path) -> None:
 
 
 def test_the_import_refuses_a_hostile_file_naming_lines_and_fields(
-    echo_server: EchoServer,
+    cli_env: EchoServer,
     master_token: str,
     folder: Path,
     capsys: pytest.CaptureFixture[str],
@@ -93,8 +93,7 @@ def test_the_import_refuses_a_hostile_file_naming_lines_and_fields(
 ) -> None:
     from tray_ext.cli.app import run
 
-    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
-    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    echo_server = cli_env
     monkeypatch.setenv("TRAY_IMPORT_ALIAS", master_token)
     monkeypatch.setenv("SOME_OTHER_SECRET", "some-other-secret-value")
     references = [
@@ -166,7 +165,7 @@ def test_the_master_token_variable_is_refused_even_when_set_elsewhere(folder: Pa
 
 
 def test_allow_env_lets_one_more_variable_through_the_import(
-    echo_server: EchoServer,
+    cli_env: EchoServer,
     master_token: str,
     folder: Path,
     capsys: pytest.CaptureFixture[str],
@@ -174,8 +173,7 @@ def test_allow_env_lets_one_more_variable_through_the_import(
 ) -> None:
     from tray_ext.cli.app import run
 
-    monkeypatch.setenv("TRAY_MASTER_TOKEN", master_token)
-    monkeypatch.setenv("TRAY_API_URL", echo_server.api_url)
+    echo_server = cli_env
     monkeypatch.setenv("VAULT_TOKEN", "vault-token-from-the-environment")
     row = {
         "external_user_id": "allowed-1",

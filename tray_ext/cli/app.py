@@ -567,6 +567,15 @@ def import_(
             "row is reported uncertain (never sent again blindly).",
         ),
     ] = 15.0,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            metavar="I/N",
+            help="Import only shard I of N (users split by a hash of external_user_id): N "
+            "workers import one file at once, each with its own report, journal and lock, each "
+            "resumed on its own. Share their rate limit with TRAY_REDIS_URL.",
+        ),
+    ] = None,
 ) -> None:
     from tray_ext.cli.import_cmd import run_import_command
 
@@ -589,6 +598,7 @@ def import_(
         encoding=encoding,
         settle=settle,
         allow_env=allow_env or (),
+        shard=shard,
     )
     if code:
         raise typer.Exit(code)

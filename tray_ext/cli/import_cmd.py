@@ -71,6 +71,7 @@ def run_import_command(
     encoding: str = "utf-8-sig",
     settle: float | None = None,
     allow_env: Sequence[str] = (),
+    shard: str | None = None,
 ) -> int:
     """Run `tray-ext import`; every failure becomes one line (or a JSON error with --json)."""
     try:
@@ -79,6 +80,7 @@ def run_import_command(
         from tray_ext.cli import runtime
         from tray_ext.cli.progress import make_progress
         from tray_ext.importer.runner import ImportOptions
+        from tray_ext.importer.shard import Shard
         from tray_ext.importer.source import check_encoding
 
         if api not in ("rest", "graphql"):
@@ -103,6 +105,7 @@ def run_import_command(
             update=update,
             encoding=encoding,
             allow_env=tuple(allow_env),
+            shard=Shard.parse(shard) if shard is not None else None,
         )
         if settle is not None:
             options.retry = replace(options.retry, settle=settle)

@@ -38,7 +38,9 @@ Empty cells mean "not given".
 Secrets by reference: any value in ``credentials`` / ``user_data`` may be ``env:NAME``
 (environment variable) or ``file:PATH`` (file content without the final newline, PATH relative
 to the input file). They are resolved when needed and never written anywhere. ``raw:TEXT`` is
-``TEXT`` literally.
+``TEXT`` literally. References are confined (see ``secrets``): ``env:`` reads ``TRAY_IMPORT_*``
+and explicitly allowed variables (``ImportOptions.allow_env``), never the master token; ``file:``
+reads regular files below the input file's folder.
 
 Duplicates: two rows with the same user, auth name and service environment (or the same user,
 solution and instance name) are one too many; the later ones are reported.

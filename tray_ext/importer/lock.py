@@ -8,7 +8,14 @@ clash with SQLite's locks). The second importer gets `ImportLocked` at once, wit
 says which file is busy. The locks are the OS's (`flock`): they vanish with the process, so a
 killed import never leaves a stale lock behind.
 
-Platforms without `fcntl` (Windows) use `msvcrt.locking` on the first byte instead.
+A shard (`--shard I/N`) is an import of its own over part of the file: N shards run at once.
+So a shard takes the input file's lock *shared* (the shards coexist; a whole-file import, which
+takes it exclusive, is refused while any shard runs and the other way round) and an exclusive
+lock of its own, `<input>.shard-I-of-N.lock` beside the input (two workers on the same shard
+refuse each other, whatever journal each was given), besides its journal's.
+
+Platforms without `fcntl` (Windows) use `msvcrt.locking` on the first byte instead (which has no
+shared lock: there a shard does not lock the input file itself, only its shard lock file).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from tray_ext.errors import TrayError
+from tray_ext.importer.shard import Shard
 
 try:  # pragma: no cover - platform
     import fcntl
@@ -30,12 +38,16 @@ class ImportLocked(TrayError):
     """Another import holds the input file or the journal."""
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
+def _try_lock(handle: IO[bytes], *, shared: bool = False) -> bool:
     if fcntl is not None:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(
+                handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+            )
         except BlockingIOError:
             return False
+        return True
+    if shared:  # pragma: no cover - Windows: no shared locks; the shard lock file protects
         return True
     import msvcrt  # pragma: no cover - Windows
 
@@ -47,13 +59,13 @@ def _try_lock(handle: IO[bytes]) -> bool:
 
 
 @contextlib.contextmanager
-def _locked(path: Path, mode: str, what: str) -> Iterator[None]:
+def _locked(path: Path, mode: str, what: str, *, shared: bool = False) -> Iterator[None]:
     try:
         handle: IO[bytes] = path.open(mode)
     except OSError as exc:
         raise ImportLocked(f"cannot lock {path} ({exc.strerror})") from None
     with handle:
-        if not _try_lock(handle):
+        if not _try_lock(handle, shared=shared):
             raise ImportLocked(
                 f"another import is running on {what} ({path}); wait for it to finish, or stop "
                 "it - two imports at once could create the same auths twice"
@@ -62,11 +74,23 @@ def _locked(path: Path, mode: str, what: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def import_lock(input_path: Path, journal_path: Path) -> Iterator[None]:
-    """Hold the input file and the journal exclusively for the block (see the module doc)."""
+def import_lock(
+    input_path: Path, journal_path: Path, *, shard: Shard | None = None
+) -> Iterator[None]:
+    """Hold the input file and the journal exclusively for the block (see the module doc); a
+    shard holds the input shared and its own shard lock exclusively."""
     journal_path.parent.mkdir(parents=True, exist_ok=True)
     lock_file = journal_path.with_name(journal_path.name + ".lock")
-    with _locked(input_path, "rb", "this input file"), _locked(lock_file, "ab", "this journal"):
+    with contextlib.ExitStack() as stack:
+        if shard is None:
+            stack.enter_context(_locked(input_path, "rb", "this input file"))
+        else:
+            stack.enter_context(
+                _locked(input_path, "rb", "this input file (as a whole)", shared=True)
+            )
+            shard_lock = input_path.with_name(f"{input_path.name}.{shard.suffix}.lock")
+            stack.enter_context(_locked(shard_lock, "ab", f"shard {shard} of this input file"))
+        stack.enter_context(_locked(lock_file, "ab", "this journal"))
         yield
     # The lock file stays: unlinking it would let a waiting opener and a new creator both "hold"
     # the lock (two inodes). An empty file left beside the journal is harmless.

@@ -50,7 +50,8 @@ from tray_ext.importer.retry import RetryPolicy, read_with_retry
 from tray_ext.importer.rows import Api, RowSpec, interpret, materialize
 from tray_ext.importer.secrets import Scrubber
 from tray_ext.importer.seen import FirstSeen
-from tray_ext.importer.source import Format, detect_format, read_records
+from tray_ext.importer.shard import Shard
+from tray_ext.importer.source import Format, Record, detect_format, read_records
 
 # Up to this many distinct users, one look-up each; above, a paged sweep of `users.list` (given up
 # for per-user look-ups once it has cost half as many pages as there are users to find).
@@ -111,6 +112,8 @@ class Plan:
     looked_up: bool = False
     already_present: int = 0
     """Valid rows whose auth Tray already holds (after `look_up_existing`)."""
+    shard: Shard | None = None
+    """Only this shard's rows (by external user id) are read; the others do not exist here."""
 
     @property
     def base_dir(self) -> Path:
@@ -138,10 +141,20 @@ class Plan:
         if signature != self.file_signature:
             raise InputError(f"{self.path.name} changed while it was being imported; run again")
         for item in read_records(self.path, self.format, encoding=self.encoding):
+            if not self.owns(item):
+                continue
             if isinstance(item, Problem):
                 yield [item]
             else:
                 yield interpret(item, default_api=self.default_api)
+
+    def owns(self, item: Record | Problem) -> bool:
+        """Whether a row read from the file is this plan's (always, unless it is a shard's)."""
+        if self.shard is None:
+            return True
+        if isinstance(item, Problem):
+            return item.line == 0 or self.shard.owns("")
+        return self.shard.owns(_user_id_cell(item.values))
 
     def resolve(self, spec: RowSpec) -> ResolvedRow | None:
         """The resolution of a row that the plan found valid (None for an invalid line)."""
@@ -167,6 +180,12 @@ class Plan:
         if service is None:
             return None
         return find_environment(self.environments.get(service, ()), spec.environment)
+
+
+def _user_id_cell(values: Mapping[str, Any]) -> str:
+    """The external user id as `interpret` will read it (stripped), "" when it is not text."""
+    raw = values.get("external_user_id")
+    return raw.strip() if isinstance(raw, str) else ""
 
 
 def row_key(spec: RowSpec, environment: Environment) -> str:
@@ -215,14 +234,16 @@ async def build_plan(
     on_step: ProgressCallback | None = None,
     retry: RetryPolicy | None = None,
     encoding: str = "utf-8-sig",
+    shard: Shard | None = None,
 ) -> Plan:
-    """Read, resolve and validate `path`; nothing is written anywhere.
+    """Read, resolve and validate `path` (only `shard`'s rows, when given); nothing is written.
 
     Raises `InputError` when the file cannot be read at all, `RemoteError` when Tray cannot be
     reached for the catalogue (then there is nothing to plan against).
     """
     env = os.environ if environ is None else environ
     plan = _new_plan(path, fmt, default_api, encoding)
+    plan.shard = shard
     step = on_step or (lambda _msg: None)
     policy = retry or RetryPolicy()
 

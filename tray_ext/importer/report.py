@@ -78,12 +78,14 @@ def report_format(path: Path) -> ReportFormat:
 
 
 def report_rows(plan: Plan, journal: Journal | None) -> Iterator[ReportRow]:
-    """Every row of the input, in file order, with its outcome."""
+    """Every row of the input (of the plan's shard), in file order, with its outcome."""
     by_line: dict[int, list[Problem]] = defaultdict(list)
     for problem in plan.problems:
         by_line[problem.line].append(problem)
     run = journal.run if journal is not None else None
     for item in read_records(plan.path, plan.format, encoding=plan.encoding):
+        if not plan.owns(item):
+            continue
         if isinstance(item, Problem):
             yield ReportRow(item.line, outcome="invalid", error=_problems_text(by_line, item.line))
             continue

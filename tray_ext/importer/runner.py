@@ -44,6 +44,7 @@ from tray_ext.importer.report import write_report
 from tray_ext.importer.retry import RetryPolicy
 from tray_ext.importer.rows import Api
 from tray_ext.importer.secrets import ConfinedEnviron
+from tray_ext.importer.shard import Shard
 from tray_ext.importer.source import DEFAULT_ENCODING, check_encoding, detect_format
 
 EXIT_OK = 0
@@ -71,11 +72,13 @@ class ImportPaths:
         report: Path | None = None,
         journal: Path | None = None,
         audit: Path | None = None,
+        shard: Shard | None = None,
     ) -> ImportPaths:
         input_path = input_path.resolve()
         if report is None:
             ext = ".jsonl" if detect_format(input_path, fmt) == "jsonl" else ".csv"
-            report = input_path.with_name(f"{input_path.stem}.report{ext}")
+            stem = f"{input_path.stem}.{shard.suffix}" if shard else input_path.stem
+            report = input_path.with_name(f"{stem}.report{ext}")
         report = report.resolve()
         base = report.name[: -len(report.suffix)] if report.suffix else report.name
         base = base.removesuffix(".report")
@@ -106,6 +109,9 @@ class ImportOptions:
     """The input file's text encoding (e.g. cp1252 for an Excel export)."""
     allow_env: tuple[str, ...] = ()
     """Variables `env:` references may read beyond `TRAY_IMPORT_*` (never the master token)."""
+    shard: Shard | None = None
+    """Import only this shard's users (`Shard(2, 4)`; see tray_ext.importer.shard): its own
+    report, journal and lock, so N workers import one file at once and each resumes alone."""
 
     def paths(self) -> ImportPaths:
         return ImportPaths.for_input(
@@ -114,6 +120,7 @@ class ImportOptions:
             report=self.report,
             journal=self.journal,
             audit=self.audit,
+            shard=self.shard,
         )
 
 
@@ -189,7 +196,7 @@ async def run_import(
             on_plan(plan)
         return ImportResult(plan, paths, "dry-run")
     check_journal_path(paths.journal)
-    with import_lock(options.input.resolve(), paths.journal):
+    with import_lock(options.input.resolve(), paths.journal, shard=options.shard):
         return await _locked_import(
             gateway, options, paths, encoding, progress, stop, environ, on_plan, on_step
         )
@@ -212,6 +219,7 @@ async def _plan(
         on_step=on_step,
         retry=options.retry,
         encoding=encoding,
+        shard=options.shard,
     )
 
 
@@ -249,6 +257,8 @@ async def _locked_import(
         return ImportResult(plan, paths, "interrupted", problems_file=problems_file)
     with Journal(paths.journal) as journal:
         journal.set_meta("input", str(plan.path))
+        if options.shard is not None:
+            journal.set_meta("shard", str(options.shard))
         executor = Executor(
             gateway,
             plan,

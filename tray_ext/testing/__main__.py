@@ -26,7 +26,7 @@ from . import state as _state
 from .app import DEFAULT_EMBEDDED_ID, DEFAULT_MASTER_TOKEN, Emulator
 from .clock import Clock
 from .faults import FaultInjector
-from .ratelimit import DEFAULT_BURST, parse_rate_limit
+from .ratelimit import DEFAULT_BURST, SCOPES, parse_rate_limit
 from .server import serve_in_thread
 
 if TYPE_CHECKING:
@@ -99,6 +99,13 @@ def build_parser(prog: str = "python -m tray_ext.testing") -> argparse.ArgumentP
         default="30",
         metavar="N|off",
         help="requests per second per token (default 30, Tray's), or 'off'",
+    )
+    parser.add_argument(
+        "--rate-limit-scope",
+        choices=SCOPES,
+        default="token",
+        help="what one bucket covers: each bearer token (default), or the whole org (every "
+        "token of every client shares it)",
     )
     parser.add_argument(
         "--burst", type=int, default=DEFAULT_BURST, help=f"burst size (default {DEFAULT_BURST})"
@@ -181,6 +188,7 @@ def make_emulator(args: argparse.Namespace) -> Emulator:
         master_token=args.master_token,
         rate_limit=parse_rate_limit(args.rate_limit),
         burst=args.burst,
+        rate_limit_scope=args.rate_limit_scope,
         faults=args.faults,
         seed=args.seed,
         db_path=args.db,
@@ -214,7 +222,8 @@ def serve(
             limit = (
                 "off"
                 if emulator.rate_limiter.rate is None
-                else f"{emulator.rate_limiter.rate:g}/s, burst {args.burst}"
+                else f"{emulator.rate_limiter.rate:g}/s, burst {args.burst}, per "
+                f"{emulator.rate_limiter.scope}"
             )
             print(
                 "Tray emulator (tray-ext) serving\n"

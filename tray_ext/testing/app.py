@@ -117,7 +117,8 @@ def _exact(routes: list[BaseRoute]) -> list[BaseRoute]:
 class Emulator:
     """A local, spec-checked stand-in for Tray.
 
-    ``rate_limit`` is requests per second per token (``None``: off) with bursts to ``burst``;
+    ``rate_limit`` is requests per second per token (``None``: off) with bursts to ``burst``, or
+    per org with ``rate_limit_scope="org"`` (one bucket for every token);
     ``faults`` is a fault spec string or rules (see ``tray_ext.testing.faults``), drawn from
     ``seed``; ``db_path`` keeps state in a SQLite file (default: in memory).
     """
@@ -135,6 +136,7 @@ class Emulator:
         clock: Clock | None = None,
         catalogue: Catalogue | None = None,
         validate_responses: bool = True,
+        rate_limit_scope: str = "token",
     ) -> None:
         if not master_token:
             raise ValueError("the master token must not be empty")
@@ -145,7 +147,7 @@ class Emulator:
         self.storage = Storage(db_path)
         self.state = State(self.storage, self.catalogue, self.clock, master_token)
         self.faults = FaultInjector(faults, seed=seed)
-        self.rate_limiter = RateLimiter(rate_limit, burst)
+        self.rate_limiter = RateLimiter(rate_limit, burst, scope=rate_limit_scope)
         self.contract = load_contract(openapi_path())
         self.services = Services(
             state=self.state,

@@ -1,8 +1,10 @@
 """Tray's rate limit: 30 requests/s per token with bursts to 50, as a token bucket.
 
-Tray documents the numbers but not the scope (token, user or org); the emulator keeps one bucket
-per bearer token, which is what a client holding one token observes. Buckets are keyed by the
-token's digest, so the limiter never holds a token.
+Tray documents the numbers but not the scope (token, user or org); by default the emulator keeps
+one bucket per bearer token, which is what a client holding one token observes. Buckets are keyed
+by the token's digest, so the limiter never holds a token. ``scope="org"`` keeps one bucket for
+the whole emulator (it serves one org): every token, master or user, of every client process
+spends it - the case a client that budgets per token alone gets wrong.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from collections.abc import Callable
 
 DEFAULT_RATE = 30.0
 DEFAULT_BURST = 50
+SCOPES = ("token", "org")
+"""What one bucket covers: one bearer token, or the whole org (every token)."""
+ORG_KEY = "org"
 
 
 class RateLimiter:
@@ -24,7 +29,11 @@ class RateLimiter:
         burst: int = DEFAULT_BURST,
         *,
         time_source: Callable[[], float] = time.monotonic,
+        scope: str = "token",
     ) -> None:
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
+        self.scope = scope
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}
         self._time = time_source
@@ -57,6 +66,8 @@ class RateLimiter:
             rate = self.rate
             if rate is None:
                 return True
+            if self.scope == ORG_KEY:
+                key = ORG_KEY
             now = self._time()
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - last) * rate)

@@ -214,11 +214,14 @@ def run_server(
     log_level: str = "info",
     out: TextIO | None = None,
     wrap: Callable[[Emulator], tuple[ASGIApp, str]] | None = None,
+    rate_limit_scope: str = "token",
 ) -> None:
     """Serve an emulator in the foreground until interrupted (the CLI's ``tray-ext emulator``).
 
-    ``rate_limit`` is requests per second per token, or ``"off"``; ``faults_spec`` uses the
-    compact fault syntax of ``tray_ext.testing.faults``. Prints the URLs and the master token.
+    ``rate_limit`` is requests per second per token (per org with ``rate_limit_scope="org"``),
+    or ``"off"``; ``faults_spec`` uses the compact fault syntax of ``tray_ext.testing.faults``.
+    Prints the URLs, never the master token (a banner ends up in terminals, screen shares and CI
+    logs).
     ``wrap`` serves another app around the emulator's (returning it and a line to print): how the
     CLI adds the auth-dialog example page without the emulator importing client code.
     """
@@ -230,6 +233,7 @@ def run_server(
         master_token=master_token or DEFAULT_MASTER_TOKEN,
         rate_limit=parse_rate_limit(rate_limit),
         burst=burst,
+        rate_limit_scope=rate_limit_scope,
         faults=faults_spec,
         seed=seed,
         db_path=db_path,
@@ -252,7 +256,7 @@ def run_server(
         f"  REST API     {base}   (paths /core/v1/...)\n"
         f"  GraphQL      {base}/graphql\n"
         f"  Auth dialog  {base}/external/auth/create/{emulator.embedded_id}\n"
-        f"  Master token {emulator.master_token}\n"
+        "  Master token not shown (the one passed in, or tray_ext.testing.DEFAULT_MASTER_TOKEN)\n"
         f"  Embedded id  {emulator.embedded_id}\n"
         f"  State        {db_path or 'in memory (lost on exit; use --db PATH to keep it)'}\n"
         f"  Rate limit   {limit}\n"
