@@ -38,9 +38,11 @@ from benchmarks.sequence import (
     timed_async,
     timed_sync,
 )
-from benchmarks.timing import ainterleave, interleave, median_difference, slope
+from benchmarks.timing import ainterleave, interleave, median_difference, median_ratio, slope
 
 TARGET_US = 25.0
+TARGET_CPU_RATIO = 1.15
+"""Issue 15: the whole client's CPU per call at most 1.15x raw httpx's, on MockTransport."""
 CPU = time.process_time
 """Process CPU time (all threads, the audit writer included): unlike wall time it does not count
 the moments a neighbour on this shared machine had the core, which would swamp microseconds."""
@@ -206,6 +208,14 @@ def _report(section: Section, mode: str, results: dict[str, list[float]]) -> lis
         f"{mode}: whole client CPU, Tray with built-ins vs raw httpx",
         f"{_us_per_call(full, results[RAW]):+.1f} µs/call "
         f"(generated clients vs raw: {_us_per_call(results[GENERATED], results[RAW]):+.1f})",
+    )
+    cpu_ratio = median_ratio(full, results[RAW])
+    generated_ratio = median_ratio(results[GENERATED], results[RAW])
+    section.check(
+        f"{mode}: whole client CPU per call / raw httpx (median of per-round ratios)",
+        f"{cpu_ratio:.3f}x (generated clients: {generated_ratio:.3f}x)",
+        f"≤ {TARGET_CPU_RATIO:.2f}x",
+        cpu_ratio <= TARGET_CPU_RATIO,
     )
     lines = [
         f"| {mode} (MockTransport) | µs per call | over Tray with no plugins |",

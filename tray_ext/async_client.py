@@ -1,13 +1,21 @@
-"""`AsyncTray`, the asynchronous client, and `AsyncUserClient`: tray_ext.client with `await`.
+"""`AsyncTray` and `Tray`, the clients, and `AsyncUserClient`/`UserClient`, the same client acting
+as one end user.
 
-One `AsyncTray` owns one httpx.AsyncClient whose transport is AsyncPipelineTransport; the same
-operations run through AsyncDriver. An AsyncTray belongs to the event loop it is first used in
-(as an httpx.AsyncClient does).
+Written once, here, async; tray_ext/client.py (`Tray`, `UserClient`) is generated from this file
+by `scripts/generate` with unasync (scripts/codegen/sync_twins.py). Change this file, never that.
+
+One client owns one httpx client (one connection pool) whose transport is the pipeline; the
+generated REST and GraphQL clients both send through it, and so does every `as_user()` client.
+Follow a call: a namespace method (tray_ext.async_namespaces) -> an operation
+(tray_ext.operations) -> the driver (tray_ext._async_driver) -> a generated client -> httpx ->
+the pipeline transport (tray_ext._async_transport around tray_ext.pipeline's engine: hooks,
+token, rate limit, retries) -> the real transport.
+An `AsyncTray` belongs to the event loop it is first used in (as an httpx.AsyncClient does).
 """
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import os
 from collections.abc import Iterable, Mapping
 from types import TracebackType
@@ -15,6 +23,9 @@ from types import TracebackType
 import httpx
 
 from tray_ext import operations
+from tray_ext._async_driver import AsyncDriver
+from tray_ext._async_tokens import AsyncTokenProvider
+from tray_ext._async_transport import AsyncPipelineTransport
 from tray_ext.async_namespaces import (
     Auths,
     Connectors,
@@ -26,19 +37,17 @@ from tray_ext.async_namespaces import (
 )
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from tray_ext.driver import AsyncDriver
 from tray_ext.errors import ConfigurationError
 from tray_ext.operations import MASTER, Scope
-from tray_ext.pipeline import AsyncPipelineTransport
 from tray_ext.plugin_manager import TrayPluginManager
-from tray_ext.runtime import ClientCore, user_agent
-from tray_ext.tokens import AsyncTokenProvider
+from tray_ext.runtime import ClientCore, off_loop, user_agent
 
 __all__ = ["AsyncTray", "AsyncUserClient"]
 
 
 class AsyncTray:
-    """A client for Tray's REST and GraphQL APIs (async). Use it as an async context manager.
+    """A client for Tray's REST and GraphQL APIs: `Tray` (sync) and `AsyncTray` (async) have the
+    same methods. Use it as a context manager (`with` / `async with`).
 
     Args:
         master_token: the master token (default: TRAY_MASTER_TOKEN).
@@ -91,7 +100,10 @@ class AsyncTray:
         trusted_hosts: Iterable[str] = (),
     ) -> None:
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
-            raise ConfigurationError("AsyncTray needs an async httpx transport (Tray takes sync)")
+            raise ConfigurationError(
+                f"{type(self).__name__} needs an httpx transport of its kind (Tray takes a sync "
+                "one, AsyncTray an async one)"
+            )
         core = ClientCore(
             master_token,
             region=region,
@@ -111,7 +123,7 @@ class AsyncTray:
             tracing=tracing,
             trusted=trusted_hosts,
             clock=clock,
-            is_async=True,
+            is_async=inspect.iscoroutinefunction(type(self).aclose),  # AsyncTray: True; Tray: False
         )
         self._core = core
         config = core.config
@@ -119,7 +131,7 @@ class AsyncTray:
         inner = transport if transport is not None else httpx.AsyncHTTPTransport()
         self._http = httpx.AsyncClient(
             base_url=config.hosts.api_url,
-            transport=AsyncPipelineTransport(inner, config, self._tokens),
+            transport=AsyncPipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,
             follow_redirects=False,
             headers={"User-Agent": user_agent()},
@@ -161,9 +173,9 @@ class AsyncTray:
         return self._core.config.region
 
     async def aclose(self) -> None:
-        """Close the connection pool and flush the plugins (the audit file, off the loop)."""
+        """Close the connection pool and flush the plugins (the audit file; off the event loop)."""
         await self._http.aclose()
-        await asyncio.to_thread(self._core.close_plugins)
+        await off_loop(self._core.close_plugins)
 
     async def __aenter__(self) -> AsyncTray:
         return self
@@ -181,7 +193,7 @@ class AsyncTray:
 
 
 class AsyncUserClient:
-    """An `AsyncTray` acting as one end user (from `tray.as_user(user_id)`)."""
+    """The client acting as one end user (from `tray.as_user(user_id)`)."""
 
     def __init__(self, tray: AsyncTray, scope: Scope) -> None:
         self.tray = tray
@@ -195,4 +207,4 @@ class AsyncUserClient:
         self.solutions = Solutions(run, scope, state)
 
     def __repr__(self) -> str:
-        return f"<AsyncUserClient user_id={self.user_id!r}>"
+        return f"<{type(self).__name__} user_id={self.user_id!r}>"

@@ -1,5 +1,9 @@
-"""The async namespaces of `AsyncTray`: tray_ext.namespaces, method for method, with `await`
-(and async iterators for `list()`)."""
+"""The namespaces of `AsyncTray` and `Tray` (tray.connectors, tray.users, ...): thin doors onto
+tray_ext.operations.
+
+Written once, here, async; tray_ext/namespaces.py (the `Tray` side) is generated from this file
+by `scripts/generate` with unasync (scripts/codegen/sync_twins.py). Change this file, never that.
+"""
 
 from __future__ import annotations
 
@@ -148,7 +152,7 @@ class Environments(_Namespace):
     ) -> None:
         """Raise ValidationError listing every field path and rule broken (never a value).
 
-        CPU only, hence synchronous on AsyncTray too."""
+        CPU only, hence synchronous on both clients."""
         check_auth_input(environment, credentials=credentials, user_data=user_data, scopes=scopes)
 
 

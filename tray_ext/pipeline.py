@@ -9,9 +9,10 @@ call's deadline), and can read the body of a 200 (GraphQL reports rate limiting 
     facade ──(CallFacts in a contextvar)──► generated client ──► httpx.Client
         ──► PipelineTransport: hooks, token, rate limit, attempts, retries ──► real transport
 
-`_Engine` holds every decision and fires the hooks; it never waits. `PipelineTransport` and
-`AsyncPipelineTransport` are the two small loops that do the waiting (`clock.sleep` /
-`clock.asleep`) and the I/O (token minting, sending). Keep them in step.
+`_Engine` holds every decision and fires the hooks; it never waits. The transports are the small
+loop that does the waiting and the I/O (token minting, sending): `AsyncPipelineTransport` in
+tray_ext/_async_transport.py, written by hand, and `PipelineTransport` in
+tray_ext/_sync_transport.py, generated from it by `scripts/generate` (unasync).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 
@@ -36,12 +37,10 @@ from tray_ext.redaction import safe_headers, safe_url, scrub
 from tray_ext.wire_secrets import register_request_secrets, register_response_secrets
 
 if TYPE_CHECKING:
-    import pluggy
-
     from tray_ext.config import ClientConfig
-    from tray_ext.tokens import AsyncTokenProvider, TokenProvider
+    from tray_ext.plugin_manager import TrayPluginManager
 
-__all__ = ["GRAPHQL_QUERIES", "AsyncPipelineTransport", "PipelineTransport"]
+__all__ = ["GRAPHQL_QUERIES"]
 
 log = logging.getLogger("tray_ext.pipeline")
 
@@ -63,6 +62,16 @@ _TIMEOUT_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout)
 _NEVER_RETRY_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 
 _NO_FACTS: Final = CallFacts()
+
+
+class _Hook(Protocol):
+    """A pluggy HookCaller or a DirectHook: called with keywords, named."""
+
+    name: str
+
+    def __call__(self, **kwargs: Any) -> Any: ...
+
+
 _FINAL_KINDS: Final = frozenset(
     {AttemptKind.OK, AttemptKind.CLIENT_ERROR, AttemptKind.GRAPHQL_ERROR, AttemptKind.REFUSED}
 )
@@ -74,18 +83,25 @@ _REAUTH: Final = "reauth"
 class _Engine:
     """Every decision of the pipeline, and every hook call; no waiting, no network."""
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(self, config: ClientConfig, manager: TrayPluginManager | None = None) -> None:
         assert config.hook is not None
-        self._hook = config.hook
-        # Hook callers looked up once: they stay valid as plugins come and go.
+        # Hook callers looked up once: they stay valid as plugins come and go. With the
+        # client's own manager, the direct callers (see DirectHook) skip pluggy's dispatch.
         hook = config.hook
-        self._call_started = hook.tray_ext_call_started
-        self._rate_limit_delay = hook.tray_ext_rate_limit_delay
-        self._before_attempt = hook.tray_ext_before_attempt
-        self._attempt_finished = hook.tray_ext_attempt_finished
-        self._reauthenticate = hook.tray_ext_reauthenticate
-        self._retry_decision = hook.tray_ext_retry_decision
-        self._call_finished = hook.tray_ext_call_finished
+
+        def caller(name: str) -> _Hook:
+            if manager is not None and manager.hook is hook:
+                return manager.direct(name)
+            found: _Hook = getattr(hook, name)
+            return found
+
+        self._call_started = caller("tray_ext_call_started")
+        self._rate_limit_delay = caller("tray_ext_rate_limit_delay")
+        self._before_attempt = caller("tray_ext_before_attempt")
+        self._attempt_finished = caller("tray_ext_attempt_finished")
+        self._reauthenticate = caller("tray_ext_reauthenticate")
+        self._retry_decision = caller("tray_ext_retry_decision")
+        self._call_finished = caller("tray_ext_call_finished")
         self._clock = config.clock
         self._deadline = config.deadline
         self._origins = config.allowed_origins
@@ -100,7 +116,7 @@ class _Engine:
 
     # ---- hooks -----------------------------------------------------------------------------
 
-    def _fire(self, hook: pluggy.HookCaller, **kwargs: Any) -> Any:
+    def _fire(self, hook: _Hook, **kwargs: Any) -> Any:
         try:
             return hook(**kwargs)
         except TrayError:
@@ -388,97 +404,3 @@ def _graphql_errors(content: bytes) -> list[dict[str, Any]] | None:
 def _is_rate_limit(error: dict[str, Any]) -> bool:
     message = error.get("message")
     return isinstance(message, str) and _RATE_LIMIT_MESSAGE in message.lower()
-
-
-class PipelineTransport(httpx.BaseTransport):
-    """The pipeline for sync clients, around `inner` (httpx.HTTPTransport or an emulator's)."""
-
-    def __init__(
-        self, inner: httpx.BaseTransport, config: ClientConfig, tokens: TokenProvider
-    ) -> None:
-        self._inner = inner
-        self._engine = _Engine(config)
-        self._tokens = tokens
-        self._sleep = config.clock.sleep
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        engine = self._engine
-        call = engine.begin(request)
-        attempt: Attempt | None = None
-        try:
-            token = self._tokens.token_for(call)
-            while True:
-                wait = engine.start_attempt(call)
-                if wait:
-                    self._sleep(wait)
-                engine.prepare(call, request, token)
-                try:
-                    response = self._inner.handle_request(request)
-                    response.read()
-                except httpx.TransportError as error:
-                    attempt = engine.classify_error(call, error)
-                else:
-                    attempt = engine.classify_response(call, response)
-                finally:
-                    del request.headers["Authorization"]  # the token lives only while sending
-                step, delay = engine.after_attempt(call, attempt)
-                if step == _DONE:
-                    break
-                if step == _REAUTH:
-                    token = self._tokens.replace_rejected(call, token)
-                elif delay:
-                    self._sleep(delay)
-            return engine.finish(call, attempt)
-        except BaseException as error:
-            engine.finish_with_error(call, attempt, error)
-            raise
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncPipelineTransport(httpx.AsyncBaseTransport):
-    """The pipeline for async clients; the same steps as PipelineTransport, awaiting instead."""
-
-    def __init__(
-        self, inner: httpx.AsyncBaseTransport, config: ClientConfig, tokens: AsyncTokenProvider
-    ) -> None:
-        self._inner = inner
-        self._engine = _Engine(config)
-        self._tokens = tokens
-        self._sleep = config.clock.asleep
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        engine = self._engine
-        call = engine.begin(request)
-        attempt: Attempt | None = None
-        try:
-            token = await self._tokens.token_for(call)
-            while True:
-                wait = engine.start_attempt(call)
-                if wait:
-                    await self._sleep(wait)
-                engine.prepare(call, request, token)
-                try:
-                    response = await self._inner.handle_async_request(request)
-                    await response.aread()
-                except httpx.TransportError as error:
-                    attempt = engine.classify_error(call, error)
-                else:
-                    attempt = engine.classify_response(call, response)
-                finally:
-                    del request.headers["Authorization"]  # the token lives only while sending
-                step, delay = engine.after_attempt(call, attempt)
-                if step == _DONE:
-                    break
-                if step == _REAUTH:
-                    token = await self._tokens.replace_rejected(call, token)
-                elif delay:
-                    await self._sleep(delay)
-            return engine.finish(call, attempt)
-        except BaseException as error:
-            engine.finish_with_error(call, attempt, error)
-            raise
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()

@@ -16,7 +16,7 @@ import difflib
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
-from types import FunctionType, MethodType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 import attrs
@@ -30,6 +30,7 @@ from tray_ext.plugins.redis_connection import REDIS_URL_ENV
 __all__ = [
     "BUILTIN_PLUGINS",
     "ENTRY_POINT_GROUP",
+    "DirectHook",
     "TrayPluginManager",
     "build_plugin_manager",
 ]
@@ -99,7 +100,8 @@ BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
     "redis_token_cache": _redis_token_cache,
 }
 """Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
-`Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`. The two
+`Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`; a removed
+one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. The two
 Redis ones (`pip install 'tray-ext[redis]'`) are registered only when `TRAY_REDIS_URL` is set or
 an instance is given; registered after `rate_limit` and `token_refresh`, they answer first."""
 
@@ -119,8 +121,52 @@ class TrayPluginManager(pluggy.PluginManager):
     hook implementations, so none is silently ignored."""
 
     def __init__(self) -> None:
+        self.generation = 0
+        """Bumped whenever the set of implementations (or the way they are called) may change:
+        the DirectHook snapshots compare it on every call."""
+        self.monitored = False
         super().__init__(hookspecs.PROJECT)
         self.add_hookspecs(hookspecs)
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        self.generation += 1
+        try:
+            return super().register(plugin, name=name)
+        finally:
+            self.generation += 1
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any | None:
+        self.generation += 1
+        try:
+            return super().unregister(plugin=plugin, name=name)
+        finally:
+            self.generation += 1
+
+    def add_hookspecs(self, module_or_class: ModuleType | type) -> None:
+        self.generation += 1
+        super().add_hookspecs(module_or_class)
+
+    def add_hookcall_monitoring(
+        self, before: Callable[..., None], after: Callable[..., None]
+    ) -> Callable[[], None]:
+        # Tracing wraps pluggy's own dispatch: the direct path would bypass it, so stop using it.
+        self.monitored = True
+        self.generation += 1
+        undo = super().add_hookcall_monitoring(before, after)
+
+        def undo_and_resume() -> None:
+            undo()
+            self.monitored = False
+            self.generation += 1
+
+        return undo_and_resume
+
+    def list_name_plugin(self) -> list[tuple[str, object]]:
+        """The registered plugins. (pluggy also lists each blocked name, paired with None.)"""
+        return [(name, plugin) for name, plugin in super().list_name_plugin() if plugin is not None]
+
+    def direct(self, name: str) -> DirectHook:
+        return DirectHook(self, name)
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         opts = super().parse_hookimpl_opts(plugin, name)
@@ -140,6 +186,59 @@ class TrayPluginManager(pluggy.PluginManager):
             for name in dir(self.hook)
             if name.startswith(_HOOK_PREFIX) and getattr(self.hook, name).has_spec()
         )
+
+
+class DirectHook:
+    """One per-call hook, called without pluggy's generic dispatch on the hot path.
+
+    Why: a call fires five hooks, and pluggy's `HookCaller.__call__` (argument checks, a copy of
+    the implementation list, `_multicall`'s wrapper machinery) costs more than the built-in
+    implementations themselves. When no implementation is a wrapper and nobody monitors the
+    manager, calling the implementations in pluggy's order (last registered first, `tryfirst`
+    and `trylast` respected, since `get_hookimpls()` keeps them sorted) with pluggy's
+    result rules (`firstresult`: the first non-None; otherwise the list of non-None results) is
+    the same thing. The snapshot is rebuilt whenever the manager's generation moved (a plugin
+    registered, unregistered or blocked, monitoring added), otherwise the HookCaller is used.
+    """
+
+    __slots__ = ("_caller", "_firstresult", "_generation", "_impls", "_manager", "name")
+
+    def __init__(self, manager: TrayPluginManager, name: str) -> None:
+        self._manager = manager
+        self._caller: pluggy.HookCaller = getattr(manager.hook, name)
+        self.name = name
+        spec = self._caller.spec
+        self._firstresult = bool(spec is not None and spec.opts.get("firstresult", False))
+        self._generation = -1
+        self._impls: tuple[tuple[Callable[..., Any], tuple[str, ...]], ...] | None = None
+
+    def _refresh(self) -> None:
+        generation = self._manager.generation
+        impls = self._caller.get_hookimpls()
+        if self._manager.monitored or any(impl.wrapper or impl.hookwrapper for impl in impls):
+            self._impls = None
+        else:
+            self._impls = tuple((impl.function, impl.argnames) for impl in reversed(impls))
+        self._generation = generation
+
+    def __call__(self, **kwargs: Any) -> Any:
+        if self._generation != self._manager.generation:
+            self._refresh()
+        impls = self._impls
+        if impls is None:
+            return self._caller(**kwargs)
+        if self._firstresult:
+            for function, argnames in impls:
+                result = function(*[kwargs[argname] for argname in argnames])
+                if result is not None:
+                    return result
+            return None
+        results = []
+        for function, argnames in impls:
+            result = function(*[kwargs[argname] for argname in argnames])
+            if result is not None:
+                results.append(result)
+        return results
 
 
 def _plugin_error(error: pluggy.PluginValidationError, manager: TrayPluginManager) -> PluginError:
@@ -206,6 +305,8 @@ def build_plugin_manager(
         if name in overrides:
             plugin = overrides[name]
             if plugin is None:
+                # Blocked, not just skipped: a later register() under this name is refused too.
+                manager.set_blocked(f"tray_ext.{name}")
                 continue
         elif not _on_by_default(name, config):
             continue

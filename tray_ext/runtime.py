@@ -6,10 +6,11 @@ driver; everything decided from arguments and the environment is decided here, o
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -30,7 +31,9 @@ from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
-__all__ = ["ClientCore", "user_agent"]
+__all__ = ["ClientCore", "inline", "off_loop", "user_agent"]
+
+T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -43,6 +46,17 @@ def user_agent() -> str:
     except Exception:
         ours = "unknown"
     return f"tray-ext/{ours} python-httpx/{httpx.__version__}"
+
+
+async def off_loop(function: Callable[[], T]) -> T:
+    """Blocking work (a file flush) in a thread, so the event loop goes on. unasync turns
+    `await off_loop(f)` into `inline(f)` in the generated sync modules."""
+    return await asyncio.to_thread(function)
+
+
+def inline(function: Callable[[], T]) -> T:
+    """`off_loop` of the sync modules: just call it."""
+    return function()
 
 
 class ClientCore:

@@ -2,9 +2,10 @@
 
 Why here and not in a hook: minting is network I/O and pluggy hooks are synchronous, so the
 *decisions* (how early to refresh, whether a 401 deserves a new token, which cache to use) come
-from hooks, and this module does the waiting: `TokenProvider` for threads, `AsyncTokenProvider`
-for one event loop. Both take a per-user lock around the mint, so twenty concurrent callers for one
-user cause one `authorize` call.
+from hooks, and the providers do the waiting: tray_ext._async_tokens for one event loop, and
+tray_ext._sync_tokens (generated from it) for threads. Both take a per-user lock around the mint,
+so twenty concurrent callers for one user cause one `authorize` call. This module holds what they
+share (`_ProviderBase`: the decisions) and the public types (the cache protocol, UserToken).
 
 Tray's user tokens live 2 days and come without a refresh token: "refreshing" is minting again.
 """
@@ -12,10 +13,9 @@ Tray's user tokens live 2 days and come without a refresh token: "refreshing" is
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import attrs
 
@@ -24,16 +24,11 @@ from tray_ext.clock import Clock
 from tray_ext.errors import ConfigurationError, TrayError
 from tray_ext.redaction import MASK, REGISTRY
 
-if TYPE_CHECKING:
-    import asyncio
-
 __all__ = [
     "USER_TOKEN_LIFETIME",
-    "AsyncTokenProvider",
     "CachedToken",
     "MemoryTokenCache",
     "TokenCache",
-    "TokenProvider",
     "UserToken",
 ]
 
@@ -215,160 +210,3 @@ class _ProviderBase:
             )
             return entry.cached.token
         raise error
-
-
-class TokenProvider(_ProviderBase):
-    """Tokens for sync clients; safe to use from many threads."""
-
-    def __init__(
-        self,
-        *,
-        mint: Callable[[str], str],
-        master_token: str | None,
-        explicit: dict[str | None, str],
-        cache: TokenCache,
-        schedule: Schedule,
-        clock: Clock,
-        key_prefix: str,
-    ) -> None:
-        super().__init__(
-            master_token=master_token,
-            explicit=explicit,
-            cache=cache,
-            schedule=schedule,
-            clock=clock,
-            key_prefix=key_prefix,
-        )
-        self._mint = mint
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_lock = threading.Lock()
-
-    def _lock(self, user_id: str) -> threading.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            with self._locks_lock:
-                lock = self._locks.setdefault(user_id, threading.Lock())
-        return lock
-
-    def token_for(self, call: Call) -> str:
-        fixed = self._fixed_token(call)
-        if fixed is not None:
-            return fixed
-        user_id = call.user_id
-        assert user_id is not None
-        entry = self._local.get(user_id)
-        if entry is not None and self._clock.time() < entry.advisory_at:
-            return entry.cached.token
-        with self._lock(user_id):
-            entry = self._local.get(user_id)
-            if self._usable(entry, self._clock.time()):
-                assert entry is not None
-                return entry.cached.token
-            shared = self._cache.get(self._key(user_id))
-            if shared is not None:
-                candidate = self._entry(shared)
-                if self._usable(candidate, self._clock.time()):
-                    REGISTRY.add(shared.token)
-                    self._local[user_id] = candidate
-                    return shared.token
-                entry = entry or candidate
-            try:
-                fresh = self._new_entry(user_id, self._mint(user_id))
-            except TrayError as error:
-                return self._fallback(entry, error)
-            self._cache.set(self._key(user_id), fresh.cached)
-            self._local[user_id] = fresh
-            return fresh.cached.token
-
-    def replace_rejected(self, call: Call, rejected: str) -> str:
-        """Tray refused `rejected` (401/403): mint again, unless another caller already did."""
-        user_id = call.user_id
-        assert user_id is not None
-        with self._lock(user_id):
-            entry = self._local.get(user_id)
-            if entry is not None and entry.cached.token != rejected:
-                return entry.cached.token
-            self._local.pop(user_id, None)
-            self._cache.delete(self._key(user_id))
-            fresh = self._new_entry(user_id, self._mint(user_id))
-            self._cache.set(self._key(user_id), fresh.cached)
-            self._local[user_id] = fresh
-            return fresh.cached.token
-
-
-class AsyncTokenProvider(_ProviderBase):
-    """Tokens for async clients; single flight within one event loop."""
-
-    def __init__(
-        self,
-        *,
-        mint: Callable[[str], Awaitable[str]],
-        master_token: str | None,
-        explicit: dict[str | None, str],
-        cache: TokenCache,
-        schedule: Schedule,
-        clock: Clock,
-        key_prefix: str,
-    ) -> None:
-        super().__init__(
-            master_token=master_token,
-            explicit=explicit,
-            cache=cache,
-            schedule=schedule,
-            clock=clock,
-            key_prefix=key_prefix,
-        )
-        self._mint = mint
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    def _lock(self, user_id: str) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            import asyncio  # only async clients get here
-
-            lock = self._locks[user_id] = asyncio.Lock()
-        return lock
-
-    async def token_for(self, call: Call) -> str:
-        fixed = self._fixed_token(call)
-        if fixed is not None:
-            return fixed
-        user_id = call.user_id
-        assert user_id is not None
-        entry = self._local.get(user_id)
-        if entry is not None and self._clock.time() < entry.advisory_at:
-            return entry.cached.token
-        async with self._lock(user_id):
-            entry = self._local.get(user_id)
-            if self._usable(entry, self._clock.time()):
-                assert entry is not None
-                return entry.cached.token
-            shared = await self._cache.aget(self._key(user_id))
-            if shared is not None:
-                candidate = self._entry(shared)
-                if self._usable(candidate, self._clock.time()):
-                    REGISTRY.add(shared.token)
-                    self._local[user_id] = candidate
-                    return shared.token
-                entry = entry or candidate
-            try:
-                fresh = self._new_entry(user_id, await self._mint(user_id))
-            except TrayError as error:
-                return self._fallback(entry, error)
-            await self._cache.aset(self._key(user_id), fresh.cached)
-            self._local[user_id] = fresh
-            return fresh.cached.token
-
-    async def replace_rejected(self, call: Call, rejected: str) -> str:
-        user_id = call.user_id
-        assert user_id is not None
-        async with self._lock(user_id):
-            entry = self._local.get(user_id)
-            if entry is not None and entry.cached.token != rejected:
-                return entry.cached.token
-            self._local.pop(user_id, None)
-            await self._cache.adelete(self._key(user_id))
-            fresh = self._new_entry(user_id, await self._mint(user_id))
-            await self._cache.aset(self._key(user_id), fresh.cached)
-            self._local[user_id] = fresh
-            return fresh.cached.token

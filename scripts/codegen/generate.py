@@ -15,6 +15,9 @@ Everything they are made from lives in the repository: spec/, scripts/codegen/ (
 configuration, REST template overrides, the GraphQL base clients, Json scalar and repr plugin).
 The output is formatted by the pinned ruff, so two runs give identical bytes.
 
+Then the sync twins of the runtime (scripts/codegen/sync_twins.py): each sync module generated
+from its hand-written async source with unasync; `--check` fails when one is stale.
+
 Then the breaking-change gate (scripts/api_gate) compares the tree with the baseline in api/:
 `--check` fails on a breaking change without a major version bump or a stale CHANGELOG.md
 section; a plain run rewrites that section; `--record-baseline` records a new baseline.
@@ -34,10 +37,12 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import sync_twins  # scripts/codegen/, next to this file
+
 ROOT = Path(__file__).resolve().parents[2]
 CODEGEN = ROOT / "scripts" / "codegen"
 GENERATED = ROOT / "tray_ext" / "_generated"
-PINNED = ("openapi-python-client", "ariadne-codegen", "ruff")
+PINNED = ("openapi-python-client", "ariadne-codegen", "ruff", "unasync")
 README = """\
 # tray_ext/_generated/ — do not edit
 
@@ -216,12 +221,20 @@ def main() -> None:
                 print("\n".join(f"  {line}" for line in diff))
                 sys.exit(1)
             print("tray_ext/_generated/ is up to date with spec/")
+            stale = sync_twins.stale()
+            if stale:
+                print("sync modules differ from their async sources; run scripts/generate:")
+                print("\n".join(f"  changed: {name}" for name in stale))
+                sys.exit(1)
+            print("the sync runtime modules are up to date with their async sources")
             gate_main(["--check"])
             return
         if GENERATED.exists():
             shutil.rmtree(GENERATED)
         shutil.copytree(out, GENERATED)
         print(f"tray_ext/_generated/ rewritten ({len(diff)} file(s) changed)")
+        changed = sync_twins.write()
+        print(f"sync runtime modules rewritten ({len(changed)} changed)")
         gate_main([])
 
 

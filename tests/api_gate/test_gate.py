@@ -162,6 +162,24 @@ def test_cli_internals_are_not_the_python_api(
     assert gate.check(tree) == 0, capsys.readouterr().out
 
 
+def test_runtime_machinery_is_not_the_python_api(
+    real_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0.2.0 recorded the token providers in tray_ext.tokens: they are the clients' machinery, so
+    the gate lets them go (or be renamed); the token cache beside them stays public."""
+    tokens = real_tree / "tray_ext/tokens.py"
+    renamed = (
+        tokens.read_text()
+        .replace("class AsyncTokenProvider(", "class _AsyncTokenProvider(")
+        .replace("class TokenProvider(", "class _TokenProvider(")
+    )
+    tokens.write_text(renamed)
+    (real_tree / "tray_ext/driver.py").unlink(missing_ok=True)
+    assert gate.check(real_tree) == 0, capsys.readouterr().out
+    tokens.write_text(renamed.replace("class MemoryTokenCache:", "class _MemoryTokenCache:"))
+    _fails_naming(real_tree, capsys, "MemoryTokenCache")
+
+
 def test_the_report_and_changelog_hold_no_terminal_colours(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

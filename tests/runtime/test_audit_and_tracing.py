@@ -154,6 +154,33 @@ def test_a_span_per_call_when_tracing_is_on(make_tray: Callable[..., Tray]) -> N
     assert span.attributes["http.response.status_code"] == 200
 
 
+def test_each_attempt_carries_the_spans_traceparent(make_tray: Callable[..., Tray]) -> None:
+    """Tray continues the caller's trace: the request names the call's span as its parent."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    sent: list[str | None] = []
+
+    class Headers:
+        def tray_ext_attempt_finished(self, call: Any, attempt: Any) -> None:
+            sent.append(attempt.response.request.headers.get("traceparent"))
+
+    tray = make_tray(
+        builtins={"tracing": TracingPlugin(tracer=provider.get_tracer("test"))},
+        plugins=[Headers()],
+    )
+    tray.users.create("Tp", "tp")
+    (span,) = exporter.get_finished_spans()
+    assert span.context is not None
+    (traceparent,) = sent
+    assert traceparent is not None
+    assert traceparent.startswith(f"00-{span.context.trace_id:032x}-{span.context.span_id:016x}-")
+
+
 def test_tracing_is_off_unless_asked(
     make_tray: Callable[..., Tray], monkeypatch: pytest.MonkeyPatch
 ) -> None:

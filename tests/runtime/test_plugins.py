@@ -148,6 +148,16 @@ def test_builtins_can_be_listed_replaced_and_removed(clock: FakeClock) -> None:
         Tray(MASTER, builtins={"retry": None}, load_entry_points=False)
 
 
+def test_a_removed_builtin_stays_removed(make_tray: Callable[..., Tray]) -> None:
+    from tray_ext.plugins.audit import AuditPlugin
+
+    tray = make_tray(builtins={"audit": None})
+    manager = tray.plugin_manager
+    assert manager.is_blocked("tray_ext.audit")
+    assert manager.register(AuditPlugin(), name="tray_ext.audit") is None
+    assert "tray_ext.audit" not in dict(manager.list_name_plugin())
+
+
 def test_a_team_plugin_answers_first_result_hooks_before_the_builtin(clock: FakeClock) -> None:
     class NeverRetry:
         @hookimpl
@@ -279,3 +289,65 @@ def test_a_plugin_failing_to_configure_is_a_plugin_error() -> None:
 
     with pytest.raises(PluginError, match="tray_ext_configure: KeyError"):
         Tray(MASTER, plugins=[Broken()], load_entry_points=False)
+
+
+class _Order:
+    def __init__(self, name: str, log: list[str]) -> None:
+        self.name, self.log = name, log
+
+    def tray_ext_call_started(self, call: Call, request: Any) -> None:
+        self.log.append(self.name)
+
+
+class _First(_Order):
+    @hookimpl(tryfirst=True)
+    def tray_ext_call_started(self, call: Call, request: Any) -> None:
+        self.log.append(self.name)
+
+
+class _Wrapper:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    @hookimpl(wrapper=True)
+    def tray_ext_call_started(self, call: Call, request: Any) -> Any:
+        self.log.append("wrapper-before")
+        result = yield
+        self.log.append("wrapper-after")
+        return result
+
+
+def test_hook_dispatch_follows_plugins_that_come_and_go(make_tray: Callable[..., Tray]) -> None:
+    """The pipeline's direct hook calls behave as pluggy's: plugins registered, blocked or
+    unregistered after the client was built, call order, wrappers and monitoring."""
+    log: list[str] = []
+    tray = make_tray(plugins=[_Order("a", log), _First("first", log)])
+    tray.connectors.list()
+    assert log == ["first", "a"]
+    manager = tray.plugin_manager
+    late = _Order("late", log)
+    manager.register(late, name="late")
+    log.clear()
+    tray.connectors.list()
+    assert log == ["first", "late", "a"]  # last registered first, tryfirst before all
+    manager.set_blocked("late")
+    log.clear()
+    tray.connectors.list()
+    assert log == ["first", "a"]
+    manager.register(_Wrapper(log), name="wrapper")
+    log.clear()
+    tray.connectors.list()
+    assert log == ["wrapper-before", "first", "a", "wrapper-after"]
+    manager.unregister(name="wrapper")
+    traced: list[str] = []
+    undo = manager.add_hookcall_monitoring(
+        lambda name, impls, kwargs: traced.append(name), lambda *args: None
+    )
+    log.clear()
+    tray.connectors.list()
+    assert "tray_ext_call_started" in traced
+    assert log == ["first", "a"]
+    undo()
+    traced.clear()
+    tray.connectors.list()
+    assert traced == []

@@ -70,7 +70,7 @@ def test_graphql_package_names_resolve_on_demand(package: str) -> None:
     seen = _run(f"""
         import {package} as package
         seen["bare"] = loaded("{package}")
-        from {package} import ListUsers, TrayGraphQLClient, input_types  # as tray_ext/driver.py
+        from {package} import ListUsers, TrayGraphQLClient, input_types  # as the driver does
         assert ListUsers.__module__ == "{package}.list_users"
         assert input_types.UserSearchCriteria.__name__ == "UserSearchCriteria"
         seen["some"] = loaded("{package}")

@@ -8,12 +8,13 @@ of thousands of rows. Creates are never repeated blindly: the executor reconcile
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
+from tray_ext.backoff import full_jitter
+from tray_ext.clock import Clock, SystemClock
 from tray_ext.importer.gateway import ErrorKind, RemoteError
 
 T = TypeVar("T")
@@ -31,16 +32,20 @@ class RetryPolicy:
     up in Tray's listing - counted from the error, or for a create announced by a run that died,
     from its announcement - before the row is reported `uncertain` (this run) or the create is
     sent again (a later run)."""
+    clock: Clock = field(default_factory=SystemClock, compare=False)
+    """Where the pauses wait: the runtime's Clock, so tests replace time, not patch asyncio."""
 
     def delay(self, attempt: int) -> float:
-        """Exponential backoff with jitter (Tray's own advice for 429s)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
+        """Exponential backoff with full jitter (Tray's own advice for 429s), by the runtime's
+        arithmetic (tray_ext.backoff: never negative, never above max_delay, no overflow)."""
+        return full_jitter(
+            attempt - 1, base=self.base_delay, cap=self.max_delay, random=random.random
+        )
 
     async def pause(self, attempt: int) -> None:
         delay = self.delay(attempt)
         if delay > 0:
-            await asyncio.sleep(delay)
+            await self.clock.asleep(delay)
 
 
 async def read_with_retry(

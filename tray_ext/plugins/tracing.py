@@ -3,7 +3,9 @@
 Registered only when enabled (`Tray(tracing=True)` or `TRAY_EXT_TRACING=1`) and useful only when
 the `otel` extra (opentelemetry-api) is installed; without it the plugin does nothing. The span is
 named `tray <operation>` and carries operation, api, actor, attempts, HTTP status, outcome and
-correlation id — never a URL query, header or body.
+correlation id — never a URL query, header or body. Every attempt carries the span's context to
+Tray in the `traceparent` header (OpenTelemetry's configured propagator, W3C trace context by
+default), so a trace continues across the call.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ class TracingPlugin:
     def __init__(self, *, tracer: Any = None) -> None:
         self._tracer = tracer
         self._otel: Any = None
+        self._inject: Any = None
 
     @hookimpl
     def tray_ext_configure(self, config: ClientConfig) -> None:
         try:
-            from opentelemetry import trace
+            from opentelemetry import propagate, trace
         except ImportError:
             if self._tracer is None:
                 log.warning(
@@ -45,6 +48,7 @@ class TracingPlugin:
                 )
             return
         self._otel = trace
+        self._inject = propagate.inject
         if self._tracer is None:
             self._tracer = trace.get_tracer("tray_ext")
 
@@ -65,6 +69,16 @@ class TracingPlugin:
             },
         )
         call.state[_STATE] = span
+
+    @hookimpl
+    def tray_ext_before_attempt(self, call: Call, request: httpx.Request) -> None:
+        span = call.state.get(_STATE)
+        if span is None or self._inject is None or not hasattr(span, "get_span_context"):
+            return  # no span, no OpenTelemetry, or a tracer of another kind (a test's)
+        carrier: dict[str, str] = {}
+        self._inject(carrier, context=self._otel.set_span_in_context(span))
+        for name, value in carrier.items():
+            request.headers[name] = value
 
     @hookimpl
     def tray_ext_call_finished(self, call: Call, attempt: Attempt) -> None:
