@@ -147,7 +147,9 @@ class Emulator:
         self.storage = Storage(db_path)
         self.state = State(self.storage, self.catalogue, self.clock, master_token)
         self.faults = FaultInjector(faults, seed=seed)
-        self.rate_limiter = RateLimiter(rate_limit, burst, scope=rate_limit_scope)
+        self.rate_limiter = RateLimiter(
+            rate_limit, burst, scope=rate_limit_scope, time_source=self.clock.now
+        )
         self.contract = load_contract(openapi_path())
         self.services = Services(
             state=self.state,

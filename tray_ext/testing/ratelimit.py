@@ -5,6 +5,9 @@ one bucket per bearer token, which is what a client holding one token observes. 
 by the token's digest, so the limiter never holds a token. ``scope="org"`` keeps one bucket for
 the whole emulator (it serves one org): every token, master or user, of every client process
 spends it - the case a client that budgets per token alone gets wrong.
+
+The emulator hands the limiter its own clock, so a test that freezes or advances that clock
+controls refills exactly instead of racing real time on a loaded machine.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ class RateLimiter:
                 key = ORG_KEY
             now = self._time()
             tokens, last = self._buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * rate)
+            # max(): the emulator's clock is wall time plus an offset, and wall time can step back.
+            tokens = min(float(self.burst), tokens + max(0.0, now - last) * rate)
             if tokens < 1.0:
                 self._buckets[key] = (tokens, now)
                 return False
