@@ -1,20 +1,23 @@
 """What `Tray` and `AsyncTray` build the same way: settings, plugins, token-provider inputs, caches.
 
-Why shared: the two clients differ only in their httpx client, transport, token provider and
-driver; everything decided from arguments and the environment is decided here, once.
+Why shared: the two clients differ only in their httpx client, transport and token provider;
+everything decided from arguments and the environment is decided here, once (and the scope and
+caches the namespaces of both share).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
-from tray_ext.calls import Actor
+from tray_ext.calls import Actor, CallFacts
 from tray_ext.clock import Clock, SystemClock
 from tray_ext.config import (
     DEFAULT_DEADLINE,
@@ -26,16 +29,42 @@ from tray_ext.config import (
     trusted_hosts,
 )
 from tray_ext.errors import ConfigurationError
-from tray_ext.operations import Scope, SharedState
+from tray_ext.models import ServiceEnvironment, ServiceRef, Solution
 from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
-__all__ = ["ClientCore", "inline", "off_loop", "user_agent"]
+__all__ = ["MASTER", "ClientCore", "Scope", "SharedState", "inline", "off_loop", "user_agent"]
 
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
+
+
+@attrs.frozen
+class Scope:
+    """Whose token a namespace's calls use."""
+
+    actor: Actor = "master"
+    user_id: str | None = None
+
+    def facts(self, **known: Any) -> CallFacts:
+        """The facts of one call under this scope (they travel on its request to the pipeline)."""
+        return CallFacts(actor=self.actor, user_id=known.pop("user_id", self.user_id), **known)
+
+
+MASTER = Scope()
+
+
+class SharedState:
+    """Per-client caches: service environments, services, solutions (fetched once)."""
+
+    def __init__(self, clock_time: Callable[[], float]) -> None:
+        self.environments: dict[tuple[str, int], list[ServiceEnvironment]] = {}
+        self.services: dict[tuple[str, int], ServiceRef] | None = None
+        self.solutions: dict[str, Solution] = {}
+        self.time = clock_time
+        self.lock = threading.Lock()
 
 
 def user_agent() -> str:
@@ -165,6 +194,11 @@ class ClientCore:
         if not user_id:
             raise ConfigurationError("as_user() needs a Tray user id")
         return Scope("user_token" if token else "user", user_id)
+
+    def lookup_scope(self, scope: Scope) -> Scope:
+        """Solutions are the partner's catalogue: read them with the master token when there is
+        one."""
+        return MASTER if self.master_token else scope
 
     def close_plugins(self) -> None:
         if not self.closed:

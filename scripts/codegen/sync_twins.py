@@ -38,7 +38,6 @@ COMMON = {
     # The runtime's async names and their sync twins (unasync alone would say SyncTray).
     "AsyncTray": "Tray",
     "AsyncUserClient": "UserClient",
-    "AsyncDriver": "SyncDriver",
     "AsyncPipelineTransport": "PipelineTransport",
     "AsyncTokenProvider": "TokenProvider",
     # httpx's.
@@ -52,7 +51,6 @@ COMMON = {
     "async_namespaces": "namespaces",
     "_async_tokens": "_sync_tokens",
     "_async_transport": "_sync_transport",
-    "_async_driver": "_sync_driver",
     # tray_ext's own: the clock, the token cache protocol, work off the event loop.
     "asleep": "sleep",
     "aget": "get",
@@ -65,17 +63,8 @@ COMMON = {
 TWINS = (
     Twin("tray_ext/_async_tokens.py", "tray_ext/_sync_tokens.py", {"asyncio": "threading"}),
     Twin("tray_ext/_async_transport.py", "tray_ext/_sync_transport.py"),
-    Twin(
-        "tray_ext/_async_driver.py",
-        "tray_ext/_sync_driver.py",
-        # The sync GraphQL package, its client's httpx setter, the REST functions' sync twin.
-        {
-            "graphql": "graphql_sync",
-            "set_async_httpx_client": "set_httpx_client",
-            "asyncio": "sync",
-        },
-    ),
-    Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
+    # The sync GraphQL package (ariadne-codegen's sync client).
+    Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py", {"graphql": "graphql_sync"}),
     Twin("tray_ext/async_client.py", "tray_ext/client.py"),
 )
 
