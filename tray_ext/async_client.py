@@ -39,9 +39,21 @@ from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.errors import ConfigurationError
 from tray_ext.plugin_manager import TrayPluginManager
-from tray_ext.runtime import MASTER, ClientCore, Scope, off_loop, user_agent
+from tray_ext.runtime import MASTER, NO_COOKIES, ClientCore, Scope, off_loop, user_agent
 
 __all__ = ["AsyncTray", "AsyncUserClient"]
+
+
+class _HttpClient(httpx.AsyncClient):
+    """The client's one httpx client, without a cookie jar (see runtime.NO_COOKIES)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        return None  # nothing to keep
 
 
 class AsyncTray:
@@ -128,7 +140,7 @@ class AsyncTray:
         config = core.config
         self._tokens = AsyncTokenProvider(mint=self._mint, **core.provider_arguments())
         inner = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._http = httpx.AsyncClient(
+        self._http = _HttpClient(
             base_url=config.hosts.api_url,
             transport=AsyncPipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,

@@ -41,9 +41,21 @@ from tray_ext.namespaces import (
     _Wire,
 )
 from tray_ext.plugin_manager import TrayPluginManager
-from tray_ext.runtime import MASTER, ClientCore, Scope, inline, user_agent
+from tray_ext.runtime import MASTER, NO_COOKIES, ClientCore, Scope, inline, user_agent
 
 __all__ = ["Tray", "UserClient"]
+
+
+class _HttpClient(httpx.Client):
+    """The client's one httpx client, without a cookie jar (see runtime.NO_COOKIES)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        return None  # nothing to keep
 
 
 class Tray:
@@ -130,7 +142,7 @@ class Tray:
         config = core.config
         self._tokens = TokenProvider(mint=self._mint, **core.provider_arguments())
         inner = transport if transport is not None else httpx.HTTPTransport()
-        self._http = httpx.Client(
+        self._http = _HttpClient(
             base_url=config.hosts.api_url,
             transport=PipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,

@@ -34,11 +34,35 @@ from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
-__all__ = ["MASTER", "ClientCore", "Scope", "SharedState", "inline", "off_loop", "user_agent"]
+__all__ = [
+    "MASTER",
+    "NO_COOKIES",
+    "ClientCore",
+    "Scope",
+    "SharedState",
+    "inline",
+    "off_loop",
+    "user_agent",
+]
 
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing (see NO_COOKIES)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+NO_COOKIES: httpx.Cookies = _NoCookies()
+"""The cookies of a client's httpx client: none. Tray authenticates every request by its bearer
+token, never by a cookie, and one connection pool serves every `as_user()` client, so a cookie
+that one user's answer sets must not ride on another user's requests. Keeping no jar also spares
+each call httpx's cookie bookkeeping (wrapping the request and response for http.cookiejar),
+which cost about as much CPU as the rest of the runtime's per-call work."""
 
 
 @attrs.frozen
