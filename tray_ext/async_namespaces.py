@@ -88,6 +88,7 @@ class _Wire:
     def __init__(self, http: httpx.AsyncClient, hosts: Hosts) -> None:
         self._http = http
         self._hosts = hosts
+        self._api = hosts.api_url.rstrip("/")
         self._rest: Any = None
         self._graphql: Any = None
 
@@ -96,6 +97,9 @@ class _Wire:
     ) -> Any:
         """The parsed 2xx body of a generated REST operation (`expect`: its type; None: none)."""
         request = module._get_kwargs(**arguments)
+        # Absolute, as the GraphQL client's: httpx then parses the URL once instead of merging
+        # it into its base URL (a second parse), the same address either way.
+        request["url"] = self._api + request["url"]
         extensions = request["extensions"]
         extensions["tray_ext.facts"] = facts
         response = await self._http.request(**request)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from random import getrandbits
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
@@ -184,7 +184,7 @@ class _Engine:
             environment_id=facts.environment_id,
             solution_instance_id=facts.solution_instance_id,
             idempotent=idempotent,
-            correlation_id=os.urandom(8).hex(),
+            correlation_id=f"{getrandbits(64):016x}",
             started=now,
             started_at=self._clock.time(),
             deadline=now + (facts.deadline or self._deadline),
