@@ -23,7 +23,7 @@ from types import TracebackType
 import httpx
 
 from tray_ext._async_tokens import AsyncTokenProvider
-from tray_ext._async_transport import AsyncPipelineTransport
+from tray_ext._async_transport import AsyncPipelineTransport, _HttpClient
 from tray_ext.async_namespaces import (
     Auths,
     Connectors,
@@ -35,25 +35,14 @@ from tray_ext.async_namespaces import (
     _authorize,
     _Wire,
 )
+from tray_ext.calls import MASTER, Scope
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.errors import ConfigurationError
 from tray_ext.plugin_manager import TrayPluginManager
-from tray_ext.runtime import MASTER, NO_COOKIES, ClientCore, Scope, off_loop, user_agent
+from tray_ext.runtime import ClientCore, off_loop, user_agent
 
 __all__ = ["AsyncTray", "AsyncUserClient"]
-
-
-class _HttpClient(httpx.AsyncClient):
-    """The client's one httpx client, without a cookie jar (see runtime.NO_COOKIES)."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        return None  # nothing to keep
 
 
 class AsyncTray:

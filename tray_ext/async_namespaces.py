@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from tray_ext import dialogs
-from tray_ext.calls import CallFacts
+from tray_ext.calls import MASTER, CallFacts, Scope
 from tray_ext.errors import NotFound, Problem, TrayError, UnexpectedResponse, ValidationError
 from tray_ext.models import (
     Authentication,
@@ -44,7 +44,6 @@ from tray_ext.models import (
     UserToken,
 )
 from tray_ext.redaction import REGISTRY
-from tray_ext.runtime import MASTER, Scope, SharedState
 from tray_ext.tokens import USER_TOKEN_LIFETIME
 from tray_ext.validation import check_auth_input, check_field_values, password_keys
 
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
 
     from tray_ext._generated.rest.types import Unset
     from tray_ext.config import Hosts
+    from tray_ext.runtime import SharedState
 
 __all__ = [
     "Auths",

@@ -48,7 +48,7 @@ class AttemptKind:
 
 @attrs.define(slots=True, eq=False, kw_only=True)
 class CallFacts:
-    """What the facade knows about a call, before the request exists."""
+    """What the facade knows about a call, before the request exists (it rides on the request)."""
 
     actor: Actor = "master"
     user_id: str | None = None
@@ -65,6 +65,21 @@ class CallFacts:
     """Not filled in since the facts travel on the request (issue 15): the pipeline raises the
     call's error itself, with its attempts and correlation id, and a usable response carries its
     finished Call in `response.extensions["tray_ext.call"]`."""
+
+
+@attrs.frozen
+class Scope:
+    """Whose token a namespace's calls use (the facade's own; not in __all__: hooks get Calls)."""
+
+    actor: Actor = "master"
+    user_id: str | None = None
+
+    def facts(self, **known: Any) -> CallFacts:
+        """The facts of one call under this scope (they travel on its request to the pipeline)."""
+        return CallFacts(actor=self.actor, user_id=known.pop("user_id", self.user_id), **known)
+
+
+MASTER = Scope()
 
 
 @attrs.define(slots=True, eq=False, kw_only=True)

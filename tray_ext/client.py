@@ -25,7 +25,8 @@ from types import TracebackType
 import httpx
 
 from tray_ext._sync_tokens import TokenProvider
-from tray_ext._sync_transport import PipelineTransport
+from tray_ext._sync_transport import PipelineTransport, _HttpClient
+from tray_ext.calls import MASTER, Scope
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.errors import ConfigurationError
@@ -41,21 +42,9 @@ from tray_ext.namespaces import (
     _Wire,
 )
 from tray_ext.plugin_manager import TrayPluginManager
-from tray_ext.runtime import MASTER, NO_COOKIES, ClientCore, Scope, inline, user_agent
+from tray_ext.runtime import ClientCore, inline, user_agent
 
 __all__ = ["Tray", "UserClient"]
-
-
-class _HttpClient(httpx.Client):
-    """The client's one httpx client, without a cookie jar (see runtime.NO_COOKIES)."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        return None  # nothing to keep
 
 
 class Tray:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from tray_ext import dialogs
-from tray_ext.calls import CallFacts
+from tray_ext.calls import MASTER, CallFacts, Scope
 from tray_ext.errors import NotFound, Problem, TrayError, UnexpectedResponse, ValidationError
 from tray_ext.models import (
     Authentication,
@@ -46,7 +46,6 @@ from tray_ext.models import (
     UserToken,
 )
 from tray_ext.redaction import REGISTRY
-from tray_ext.runtime import MASTER, Scope, SharedState
 from tray_ext.tokens import USER_TOKEN_LIFETIME
 from tray_ext.validation import check_auth_input, check_field_values, password_keys
 
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
 
     from tray_ext._generated.rest.types import Unset
     from tray_ext.config import Hosts
+    from tray_ext.runtime import SharedState
 
 __all__ = [
     "Auths",
@@ -90,6 +90,7 @@ class _Wire:
     def __init__(self, http: httpx.Client, hosts: Hosts) -> None:
         self._http = http
         self._hosts = hosts
+        self._api = hosts.api_url.rstrip("/")
         self._rest: Any = None
         self._graphql: Any = None
 
@@ -98,6 +99,9 @@ class _Wire:
     ) -> Any:
         """The parsed 2xx body of a generated REST operation (`expect`: its type; None: none)."""
         request = module._get_kwargs(**arguments)
+        # Absolute, as the GraphQL client's: httpx then parses the URL once instead of merging
+        # it into its base URL (a second parse), the same address either way.
+        request["url"] = self._api + request["url"]
         extensions = request["extensions"]
         extensions["tray_ext.facts"] = facts
         response = self._http.request(**request)

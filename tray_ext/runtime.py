@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import attrs
 import httpx
 
-from tray_ext.calls import Actor, CallFacts
+from tray_ext.calls import MASTER, Actor, Scope
 from tray_ext.clock import Clock, SystemClock
 from tray_ext.config import (
     DEFAULT_DEADLINE,
@@ -35,10 +34,7 @@ from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
 __all__ = [
-    "MASTER",
-    "NO_COOKIES",
     "ClientCore",
-    "Scope",
     "SharedState",
     "inline",
     "off_loop",
@@ -48,36 +44,6 @@ __all__ = [
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
-
-
-class _NoCookies(httpx.Cookies):
-    """A cookie jar that keeps nothing (see NO_COOKIES)."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-
-NO_COOKIES: httpx.Cookies = _NoCookies()
-"""The cookies of a client's httpx client: none. Tray authenticates every request by its bearer
-token, never by a cookie, and one connection pool serves every `as_user()` client, so a cookie
-that one user's answer sets must not ride on another user's requests. Keeping no jar also spares
-each call httpx's cookie bookkeeping (wrapping the request and response for http.cookiejar),
-which cost about as much CPU as the rest of the runtime's per-call work."""
-
-
-@attrs.frozen
-class Scope:
-    """Whose token a namespace's calls use."""
-
-    actor: Actor = "master"
-    user_id: str | None = None
-
-    def facts(self, **known: Any) -> CallFacts:
-        """The facts of one call under this scope (they travel on its request to the pipeline)."""
-        return CallFacts(actor=self.actor, user_id=known.pop("user_id", self.user_id), **known)
-
-
-MASTER = Scope()
 
 
 class SharedState:
