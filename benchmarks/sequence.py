@@ -8,8 +8,8 @@ SDK wraps. The four ways:
 * ``generated``: the bare generated clients (tray_ext._generated.rest,
   tray_ext._generated.graphql[_sync]) sharing one httpx client, with models parsed, and no
   tray-ext runtime;
-* ``tray-bare``: `Tray`/`AsyncTray` with every built-in plugin removed (facade, driver, pipeline,
-  typed models; the hook calls still happen but no plugin answers);
+* ``tray-bare``: `Tray`/`AsyncTray` with every built-in plugin removed (facade, namespaces,
+  pipeline, typed models; the hook calls still happen but no plugin answers);
 * ``tray-full``: `Tray`/`AsyncTray` with every built-in plugin on (redaction, token refresh, audit,
   retries, rate limit). Its client-side limiter runs with a limit far above what one client can
   reach, so its bookkeeping is paid for on every call but it never waits: the emulator's limit is
