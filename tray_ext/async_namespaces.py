@@ -120,9 +120,9 @@ class _Wire:
     async def send_graphql(self, method: str, facts: CallFacts, **arguments: Any) -> Any:
         """The parsed `data` of a generated GraphQL operation (ariadne-codegen's method name)."""
         if self._graphql is None:
-            from tray_ext._generated.graphql import TrayGraphQLClient
+            from tray_ext._generated.graphql import AsyncTrayGraphQLClient
 
-            self._graphql = TrayGraphQLClient(
+            self._graphql = AsyncTrayGraphQLClient(
                 url=self._hosts.graphql_url, http_client=cast(Any, self._http)
             )
         try:

@@ -122,7 +122,7 @@ class _Wire:
     def send_graphql(self, method: str, facts: CallFacts, **arguments: Any) -> Any:
         """The parsed `data` of a generated GraphQL operation (ariadne-codegen's method name)."""
         if self._graphql is None:
-            from tray_ext._generated.graphql_sync import TrayGraphQLClient
+            from tray_ext._generated.graphql import TrayGraphQLClient
 
             self._graphql = TrayGraphQLClient(
                 url=self._hosts.graphql_url, http_client=cast(Any, self._http)
@@ -304,7 +304,7 @@ def _check_slots(
 def _slot_values(
     auth_values: Mapping[str, str] | None, config_values: Mapping[str, Any] | None
 ) -> dict[str, Any]:
-    from tray_ext._generated.graphql_sync.input_types import AuthValue, ConfigValue
+    from tray_ext._generated.graphql.input_types import AuthValue, ConfigValue
 
     values: dict[str, Any] = {}
     if auth_values is not None:
@@ -350,7 +350,7 @@ def _solutions_page(
     page_size: int,
     tags: Sequence[str] | None,
 ) -> tuple[list[Solution], str | None]:
-    from tray_ext._generated.graphql_sync.input_types import SolutionSearchCriteria
+    from tray_ext._generated.graphql.input_types import SolutionSearchCriteria
 
     values: dict[str, Any] = {"first": page_size}
     if after:
@@ -392,7 +392,7 @@ def _instances_page(
     page_size: int,
     criteria: Mapping[str, str] | None,
 ) -> tuple[list[SolutionInstance], str | None]:
-    from tray_ext._generated.graphql_sync.input_types import SolutionInstanceSearchCriteria
+    from tray_ext._generated.graphql.input_types import SolutionInstanceSearchCriteria
 
     values: dict[str, Any] = {"first": page_size}
     if after:
@@ -600,7 +600,7 @@ class Users(_Namespace):
     def _page(
         self, after: str | None, page_size: int, external_user_id: str | None = None
     ) -> tuple[builtins.list[User], str | None]:
-        from tray_ext._generated.graphql_sync.input_types import UserSearchCriteria
+        from tray_ext._generated.graphql.input_types import UserSearchCriteria
 
         values: dict[str, Any] = {"first": page_size}
         if after:
