@@ -46,10 +46,10 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     from rich.console import Console
     from rich.panel import Panel
 
+    from tray_ext.cli.backend import Connection, import_gateway
     from tray_ext.cli.emulator_cmd import load_emulator
     from tray_ext.cli.import_cmd import execute_with_signals, print_outcome
     from tray_ext.cli.progress import make_progress
-    from tray_ext.cli.runtime import Connection, import_gateway
     from tray_ext.importer.runner import ImportOptions
 
     if progress not in ("auto", "bar", "plain", "off"):

@@ -30,7 +30,7 @@ from tray_ext.cli.errors import CliError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tray_ext.cli.runtime import Connection
+    from tray_ext.cli.backend import Connection
     from tray_ext.importer.execute import ExecutionStats, ProgressSink
     from tray_ext.importer.gateway import Gateway
     from tray_ext.importer.plan import Plan
@@ -77,7 +77,7 @@ def run_import_command(
     try:
         from dataclasses import replace
 
-        from tray_ext.cli import runtime
+        from tray_ext.cli import backend
         from tray_ext.cli.progress import make_progress
         from tray_ext.importer.runner import ImportOptions
         from tray_ext.importer.shard import Shard
@@ -114,7 +114,7 @@ def run_import_command(
         sink = make_progress("off" if as_json else progress)
 
         async def go() -> ImportResult:
-            async with runtime.import_gateway(
+            async with backend.import_gateway(
                 connection, rate_limit=limit, audit_file=None if dry_run else paths.audit
             ) as gateway:
                 return await execute_with_signals(
@@ -138,7 +138,7 @@ def run_import_command(
 
 def import_error(exc: BaseException) -> tuple[str, int]:
     """One line and an exit code for what stops an import (never a value from the file)."""
-    from tray_ext.cli.runtime import describe_error
+    from tray_ext.cli.backend import describe_error
     from tray_ext.importer.gateway import RemoteError
     from tray_ext.importer.journal import DiskFull, JournalError
     from tray_ext.importer.lock import ImportLocked
