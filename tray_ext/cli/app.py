@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tray_ext.cli.argv import hoist_global_options
+from tray_ext.cli.argv import ARGV, hoist_global_options
 from tray_ext.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -94,7 +94,6 @@ class Settings:
 
 
 SETTINGS = Settings()
-ARGV: list[str] = []  # the arguments of this run, for "resume with the same command" hints
 
 app = typer.Typer(
     help=HELP,
@@ -653,12 +652,12 @@ def _confirm(question: str) -> bool:
 
 
 def _click_exceptions() -> Any:
-    """click's exception module: typer vendors click in recent versions."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - older typer uses click itself
-        from click import exceptions  # type: ignore[no-redef]
-    return exceptions
+    """click's exception module, wherever this typer takes click from: the module that defines
+    the public `typer.BadParameter` (click.exceptions, or since typer 0.2x the copy typer vendors,
+    whose path is private). click has kept all its exceptions in that one module."""
+    import importlib
+
+    return importlib.import_module(typer.BadParameter.__module__)
 
 
 def wants_json(argv: Sequence[str]) -> bool:

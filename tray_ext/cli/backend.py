@@ -24,7 +24,7 @@ from tray_ext.validation import password_keys
 
 if TYPE_CHECKING:
     from tray_ext import Tray
-    from tray_ext.importer.gateway import Gateway
+    from tray_ext.importer import Gateway
 
 MASK = "***"
 
@@ -103,7 +103,7 @@ async def import_gateway(
     """An importer gateway over a fresh `AsyncTray` (closed on exit); no audit file when None
     (a dry run writes nothing)."""
     from tray_ext import AsyncTray
-    from tray_ext.importer.tray_gateway import TrayGateway
+    from tray_ext.importer import TrayGateway
 
     if audit_file is not None:
         audit_file.parent.mkdir(parents=True, exist_ok=True)
