@@ -13,6 +13,7 @@ first-result hook (a retry decision, the token cache) before the built-in does.
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +26,6 @@ import pluggy
 from tray_ext import hookspecs
 from tray_ext.config import ClientConfig
 from tray_ext.errors import PluginError
-from tray_ext.plugins.redis_connection import REDIS_URL_ENV
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -39,71 +39,42 @@ ENTRY_POINT_GROUP = "tray_ext"
 DISABLE_ENTRY_POINTS_ENV = "TRAY_EXT_DISABLE_PLUGIN_AUTOLOAD"
 
 
-def _redaction() -> object:
-    from tray_ext.plugins.redaction import RedactionPlugin
-
-    return RedactionPlugin()
-
-
-def _token_refresh() -> object:
-    from tray_ext.plugins.token_refresh import TokenRefreshPlugin
-
-    return TokenRefreshPlugin()
-
-
-def _audit() -> object:
-    from tray_ext.plugins.audit import AuditPlugin
-
-    return AuditPlugin()
+_BUILTIN_CLASSES: Mapping[str, str] = {
+    "redaction": "tray_ext.plugins.redaction:RedactionPlugin",
+    "token_refresh": "tray_ext.plugins.token_refresh:TokenRefreshPlugin",
+    "audit": "tray_ext.plugins.audit:AuditPlugin",
+    "retries": "tray_ext.plugins.retries:RetryPlugin",
+    "rate_limit": "tray_ext.plugins.rate_limit:RateLimitPlugin",
+    "tracing": "tray_ext.plugins.tracing:TracingPlugin",
+    "redis_rate_limit": "tray_ext.plugins.redis_rate_limit:RedisRateLimitPlugin",
+    "redis_token_cache": "tray_ext.plugins.redis_token_cache:RedisTokenCachePlugin",
+}
 
 
-def _retries() -> object:
-    from tray_ext.plugins.retries import RetryPlugin
-
-    return RetryPlugin()
-
-
-def _rate_limit() -> object:
-    from tray_ext.plugins.rate_limit import RateLimitPlugin
-
-    return RateLimitPlugin()
+def _builtin_class(name: str) -> Any:
+    """Imported when a client is built, not when tray_ext is: most clients never load Redis."""
+    module, _, attribute = _BUILTIN_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
-def _tracing() -> object:
-    from tray_ext.plugins.tracing import TracingPlugin
+def _factory(name: str) -> Callable[[], object]:
+    def make() -> object:
+        made: object = _builtin_class(name)()
+        return made
 
-    return TracingPlugin()
+    make.__name__ = make.__qualname__ = f"make_{name}"
+    return make
 
-
-def _redis_rate_limit() -> object:
-    from tray_ext.plugins.redis_rate_limit import RedisRateLimitPlugin
-
-    return RedisRateLimitPlugin()
-
-
-def _redis_token_cache() -> object:
-    from tray_ext.plugins.redis_token_cache import RedisTokenCachePlugin
-
-    return RedisTokenCachePlugin()
-
-
-_REDIS_BUILTINS = frozenset({"redis_rate_limit", "redis_token_cache"})
 
 BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
-    "redaction": _redaction,
-    "token_refresh": _token_refresh,
-    "audit": _audit,
-    "retries": _retries,
-    "rate_limit": _rate_limit,
-    "tracing": _tracing,
-    "redis_rate_limit": _redis_rate_limit,
-    "redis_token_cache": _redis_token_cache,
+    name: _factory(name) for name in _BUILTIN_CLASSES
 }
 """Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
 `Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`; a removed
-one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. The two
-Redis ones (`pip install 'tray-ext[redis]'`) are registered only when `TRAY_REDIS_URL` is set or
-an instance is given; registered after `rate_limit` and `token_refresh`, they answer first."""
+one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. Whether one
+is on by default is the plugin's own decision (its `wanted(config)`, when it has one): tracing
+only when asked for, the two Redis ones (`pip install 'tray-ext[redis]'`) only when
+`TRAY_REDIS_URL` is set; registered after `rate_limit` and `token_refresh`, those answer first."""
 
 _HOOK_PREFIX = "tray_ext_"
 _DEFAULT_OPTS: pluggy.HookimplOpts = {
@@ -312,12 +283,9 @@ def _register(manager: TrayPluginManager, plugin: object, name: str | None = Non
 
 
 def _on_by_default(name: str, config: ClientConfig) -> bool:
-    """Tracing only when asked for; the Redis plugins only when TRAY_REDIS_URL names a Redis."""
-    if name == "tracing":
-        return config.tracing
-    if name in _REDIS_BUILTINS:
-        return bool(os.environ.get(REDIS_URL_ENV, "").strip())
-    return True
+    """The built-in's own `wanted(config)` decides; a plugin without one is always on."""
+    wanted = getattr(_builtin_class(name), "wanted", None)
+    return True if wanted is None else bool(wanted(config))
 
 
 def build_plugin_manager(
