@@ -94,7 +94,7 @@ from tray_ext.importer.gateway import Gateway, RemoteError
 from tray_ext.importer.journal import DiskFull, JournalError
 from tray_ext.importer.lock import ImportLocked
 from tray_ext.importer.plan import Plan, build_plan, summarize_counts
-from tray_ext.importer.problems import InputError, Problem
+from tray_ext.importer.problems import InputError, Problem, RowProblem
 from tray_ext.importer.retry import RetryPolicy
 from tray_ext.importer.runner import (
     ImportOptions,
@@ -170,6 +170,7 @@ __all__ = [
     "ProgressSink",
     "RemoteError",
     "RetryPolicy",
+    "RowProblem",
     "SecretReferenceError",
     "Shard",
     "TrayGateway",
