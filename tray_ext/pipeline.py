@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 
+from tray_ext._generated import tables as _tables
 from tray_ext.backoff import parse_retry_after
 from tray_ext.calls import CURRENT_FACTS, Attempt, AttemptKind, Call, CallFacts
 from tray_ext.errors import (
@@ -44,16 +45,9 @@ __all__ = ["GRAPHQL_QUERIES"]
 
 log = logging.getLogger("tray_ext.pipeline")
 
-GRAPHQL_QUERIES: Final = frozenset(
-    {
-        "ListAuthentications",
-        "ListAuthenticationNames",
-        "ListSolutions",
-        "ListSolutionInstances",
-        "ListUsers",
-    }
-)
-"""GraphQL operations that only read (safe to resend); every other operation is a mutation."""
+GRAPHQL_QUERIES: Final = _tables.GRAPHQL_QUERIES
+"""GraphQL operations that only read (safe to resend); every other operation is a mutation.
+Generated from spec/operations/ (their `query`s) into tray_ext/_generated/tables.py."""
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _RATE_LIMIT_MESSAGE: Final = "rate limit exceeded"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tray_ext._generated.tables import AUTH_OWNED_OPERATIONS as _AUTH_OPERATIONS
 from tray_ext.calls import CallFacts
 from tray_ext.errors import (
     Forbidden,
@@ -33,14 +34,6 @@ __all__ = ["from_graphql_exception", "from_status", "from_unexpected", "rest_res
 
 _NOT_FOUND_CODES = frozenset(
     {"resource_does_not_exist", "user_does_not_exist", "workflow_does_not_exist"}
-)
-_AUTH_OPERATIONS = frozenset(
-    {
-        "getUserAuthentication",
-        "updateUserAuthentication",
-        "deleteUserAuthentication",
-        "getFullAuthentication",
-    }
 )
 
 

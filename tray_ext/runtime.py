@@ -28,14 +28,13 @@ from tray_ext.config import (
 from tray_ext.errors import ConfigurationError
 from tray_ext.operations import Scope, SharedState
 from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
+from tray_ext.plugins.tracing import requested as tracing_requested
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
 __all__ = ["ClientCore", "inline", "off_loop", "user_agent"]
 
 T = TypeVar("T")
-
-_TRUE = {"1", "true", "yes", "on"}
 
 
 def user_agent() -> str:
@@ -111,7 +110,7 @@ class ClientCore:
             trusted=trusted_hosts(trusted, environ),
             sources=sources,
         )
-        tracing = tracing or os.environ.get("TRAY_EXT_TRACING", "").strip().lower() in _TRUE
+        tracing = tracing_requested(tracing, os.environ)
         config = ClientConfig(
             region=region,
             hosts=hosts,

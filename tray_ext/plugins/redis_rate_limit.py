@@ -63,6 +63,7 @@ from tray_ext.plugins.rate_limit import TokenBucket, bucket_key
 from tray_ext.plugins.redis_connection import (
     Outage,
     import_redis,
+    redis_configured,
     redis_errors,
     redis_url,
     sync_client,
@@ -165,6 +166,11 @@ class _Lane:
 
 class RedisRateLimitPlugin:
     """A Redis-shared, adaptive token bucket (see the module docstring)."""
+
+    @staticmethod
+    def wanted(config: ClientConfig) -> bool:
+        """On by default only when TRAY_REDIS_URL is set (or when given in `builtins=`)."""
+        return redis_configured()
 
     def __init__(
         self,

@@ -43,6 +43,7 @@ from tray_ext.plugins.redis_connection import (
     Outage,
     async_client,
     import_redis,
+    redis_configured,
     redis_errors,
     redis_url,
     sync_client,
@@ -318,6 +319,11 @@ _PENDING: set[asyncio.Task[None]] = set()
 
 class RedisTokenCachePlugin:
     """Returns a `RedisTokenCache` from `tray_ext_token_cache`; closes it with the client."""
+
+    @staticmethod
+    def wanted(config: ClientConfig) -> bool:
+        """On by default only when TRAY_REDIS_URL is set (or when given in `builtins=`)."""
+        return redis_configured()
 
     def __init__(
         self, *, url: str | None = None, prefix: str = "tray_ext", lock_timeout: float = 15.0
