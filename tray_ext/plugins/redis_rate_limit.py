@@ -84,10 +84,16 @@ KEY_ENV = "TRAY_REDIS_RATE_KEY"
 
 LOOKAHEAD = 0.25
 """Seconds of this process's demand the refresher keeps reserved ahead."""
+DEMAND_WINDOW = 0.25
+"""Seconds of slots taken, at least, behind each estimate of this process's demand."""
 INTERVAL = 0.05
 """Seconds between refresher rounds when nothing wakes it earlier."""
-STALE = 1.0
-"""A reserved slot due more than this long ago is dropped (its moment passed unused)."""
+STALE = 0.5
+"""A reserved slot due more than this long ago is dropped (its moment passed unused). It is also
+the longest a slot can reach Tray after its moment, so the shared bucket keeps that much of the
+rate out of its burst (see `shared_burst`)."""
+IDLE = 1.0
+"""Seconds without a call after which the refresher stops reserving slots for a lane."""
 SILENCE = 1.5
 """No successful refresh for this long while calls wait: Redis counts as unreachable."""
 RETRY_EVERY = 1.0
@@ -147,20 +153,57 @@ return tostring(rate)
 """
 
 
+def shared_burst(rate: float, burst: float) -> float:
+    """The burst the shared bucket hands out: the configured one less `STALE` seconds of rate.
+
+    A slot may reach Tray up to `STALE` after its moment (held by a process busy elsewhere:
+    starting up, minting a token; plus a worker scheduled late on a loaded machine) while other
+    processes' slots arrive on time. A token bucket's output delayed by up to D conforms only to
+    a burst larger by rate x D: with the whole configured burst handed out, Tray's full bucket
+    overflows while the late slots are on their way, and the on-time slots after them meet 429s
+    (measured: four importers starting together against an org limit of 30/s, burst 50, drew a
+    dozen 429s in their first second, none with this headroom). The sustained rate is
+    unchanged: only the burst after a quiet spell is smaller."""
+    return max(1.0, burst - rate * STALE)
+
+
 class _Lane:
     """This process's side of one shared bucket: reserved slots, demand, debt."""
 
-    __slots__ = ("debt", "demand", "last_due", "last_used", "rate", "refused", "slots", "used")
+    __slots__ = (
+        "debt",
+        "demand",
+        "last_due",
+        "last_used",
+        "rate",
+        "refused",
+        "slots",
+        "used",
+        "window",
+    )
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, now: float) -> None:
         self.slots: collections.deque[float] = collections.deque()
         self.rate = rate  # the shared rate as last seen (for pacing borrowed slots)
         self.last_due = 0.0
         self.debt = 0  # slots sent without a reservation, not yet charged
-        self.used = 0  # slots taken since the refresher last looked
+        self.used = 0  # slots taken since `window` began
+        self.window = now
         self.demand = 0.0  # slots per second, smoothed
         self.last_used = 0.0
         self.refused = False  # a 429 arrived: back off at the next refresh
+
+    def measure(self, now: float) -> None:
+        """Fold the slots taken over the last `DEMAND_WINDOW` or more into the demand.
+
+        Over a shorter span the estimate is noise: a refresher woken a millisecond after a
+        round by one slot taken would read a demand of a thousand a second (and reserve
+        seconds of the org's budget for this process alone)."""
+        span = now - self.window
+        if span >= DEMAND_WINDOW:
+            self.demand = 0.5 * self.demand + 0.5 * (self.used / span)
+            self.used = 0
+            self.window = now
 
 
 class RedisRateLimitPlugin:
@@ -262,7 +305,6 @@ class RedisRateLimitPlugin:
             with self._lock:
                 lane = self._lane(key)
                 lane.refused = True
-                lane.slots.clear()  # Tray has nothing free now: the reserved moments are moot
                 bucket = self._local.get(key)
                 if bucket is not None:
                     bucket.drain(self._monotonic())
@@ -284,7 +326,7 @@ class RedisRateLimitPlugin:
         lane = self._lanes.get(key)
         if lane is None:
             assert self._rate is not None
-            lane = self._lanes[key] = _Lane(self._rate)
+            lane = self._lanes[key] = _Lane(self._rate, self._monotonic())
         return lane
 
     def _local_delay(self, key: str, now: float) -> float:
@@ -347,7 +389,7 @@ class RedisRateLimitPlugin:
     def _refresh(self) -> None:
         client = self._scripts()
         assert self._rate is not None
-        burst = float(self._burst or 1)
+        burst = shared_burst(self._rate, float(self._burst or 1))
         ttl = int(max(60.0, 2 * burst / self._rate) * 1000)
         if self._outage.down:
             client.ping()
@@ -355,13 +397,19 @@ class RedisRateLimitPlugin:
         with self._lock:
             work = []
             for key, lane in self._lanes.items():
-                elapsed = max(now - self._last_sync, 1e-3)
-                lane.demand = 0.5 * lane.demand + 0.5 * (lane.used / elapsed)
-                lane.used = 0
-                if now - lane.last_used > 5.0 and not lane.debt and not lane.refused:
+                lane.measure(now)
+                if now - lane.last_used > IDLE and not lane.debt and not lane.refused:
                     continue  # idle lane: reserve nothing for it
-                ahead = sum(1 for due in lane.slots if due >= now)
-                wanted = max(2, math.ceil(lane.demand * LOOKAHEAD))
+                while lane.slots and lane.slots[0] < now - STALE:
+                    lane.slots.popleft()
+                # Every slot held counts, due or not: one already due is budget taken from the
+                # shared bucket all the same. Topping up only the future ones would hoard slots
+                # while this process is busy elsewhere (starting up, minting a token), then spend
+                # them all at once - a burst the other processes' slots never made room for.
+                ahead = len(lane.slots)
+                # Never more than LOOKAHEAD of the shared rate: slots beyond it would only be due
+                # later, and would hold the other processes' next slots back meanwhile.
+                wanted = max(1, math.ceil(min(lane.demand, lane.rate) * LOOKAHEAD))
                 work.append((key, lane, max(0, wanted - ahead), lane.debt, lane.refused))
                 lane.debt = 0
                 lane.refused = False
