@@ -19,6 +19,7 @@ from redis_server import RedisServer, free_port
 
 from tray_ext import Tray
 from tray_ext.calls import AttemptKind
+from tray_ext.plugins.rate_limit import TokenBucket
 from tray_ext.plugins.redis_rate_limit import (
     BACKOFF_SCRIPT,
     LOOKAHEAD,
@@ -222,6 +223,50 @@ def test_redis_gone_falls_back_to_the_local_bucket_with_one_warning(
     a.tray_ext_rate_limit_delay(_call(), time.monotonic())
     _wait(lambda: not a._outage.down, "the refresher to reconnect")
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
+class _FrozenClock:
+    """Monotonic time that moves only when the test says so (the fallback's arithmetic)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+    async def asleep(self, seconds: float) -> None:
+        pass
+
+
+def test_the_local_fallback_backs_off_on_429s_and_recovers() -> None:
+    """Redis down: every process falls back to its own bucket at the configured rate, so
+    together they run over the org's limit; the 429s must bring each one's rate down."""
+    clock = _FrozenClock()
+    plugin = RedisRateLimitPlugin(
+        url=f"redis://127.0.0.1:{free_port()}/0", key="local", cooldown=60.0, increase=3.0
+    )
+    limited = SimpleNamespace(kind=AttemptKind.RATE_LIMITED, number=1)
+    with Tray("fake-master", api_url="http://127.0.0.1:9", plugins=[plugin], clock=clock, burst=1):
+        plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        _wait(lambda: plugin._outage.down, "the refresher to find Redis unreachable")
+        assert plugin.tray_ext_rate_limit_delay(_call(), clock.now) == 0.0  # the local burst
+        plugin.tray_ext_attempt_finished(_call(), limited)
+        # Cut to 30 x 0.75 and drained: the next slot comes 1/22.5 s later, not 1/30 s.
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(1 / 22.5 + TokenBucket.MARGIN, abs=1e-6)
+        plugin.tray_ext_attempt_finished(_call(), limited)  # within the cooldown: no second cut
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(2 / 22.5 + TokenBucket.MARGIN, abs=1e-6)
+        clock.now += 100.0  # additive increase: back to the configured rate
+        assert plugin.tray_ext_rate_limit_delay(_call(), clock.now) == 0.0
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(1 / 30 + TokenBucket.MARGIN, abs=1e-6)
 
 
 def test_a_url_password_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:

@@ -38,6 +38,9 @@ When Redis is unreachable
 One warning per process (tray_ext.plugins.redis_connection.Outage), then this process keeps its
 own local bucket at the configured rate (what the built-in rate_limit plugin does) and never
 fails a call; the refresher keeps trying and goes back to the shared bucket when Redis answers.
+The local bucket adapts the same way (`_LocalRate`: the scripts' AIMD for this process alone):
+the other processes fell back too, so together they now run over the org's limit and 429s
+are what says by how much.
 
 Use it with `Tray(plugins=[RedisRateLimitPlugin(url=...)])`, or set `TRAY_REDIS_URL` (it is then
 registered as the built-in `redis_rate_limit`). `TRAY_REDIS_RATE_SCOPE` (org | token) and
@@ -167,6 +170,34 @@ def shared_burst(rate: float, burst: float) -> float:
     return max(1.0, burst - rate * STALE)
 
 
+class _LocalRate:
+    """The fallback bucket's adaptive rate: BACKOFF_SCRIPT and RESERVE_SCRIPT's AIMD, here."""
+
+    __slots__ = ("bucket", "cut", "rate", "updated")
+
+    def __init__(self, bucket: TokenBucket, rate: float, now: float) -> None:
+        self.bucket = bucket
+        self.rate = rate
+        self.updated = now
+        self.cut = -math.inf
+
+    def recover(self, max_rate: float, increase: float, now: float) -> None:
+        """Additive increase since the last look, up to the configured rate."""
+        rate = min(max_rate, self.rate + increase * max(0.0, now - self.updated))
+        self.updated = max(self.updated, now)
+        if rate != self.rate:
+            self.rate = rate
+            self.bucket.set_rate(rate, now)
+
+    def refused(self, decrease: float, min_rate: float, cooldown: float, now: float) -> None:
+        """Multiplicative decrease, at most once per cooldown; nothing is free right now."""
+        if now - self.cut >= cooldown:
+            self.rate = max(min_rate, self.rate * decrease)
+            self.cut = now
+            self.bucket.set_rate(self.rate, now)
+        self.bucket.drain(now)
+
+
 class _Lane:
     """This process's side of one shared bucket: reserved slots, demand, debt."""
 
@@ -243,7 +274,7 @@ class RedisRateLimitPlugin:
         self._cooldown = cooldown
         self._enabled = True
         self._lanes: dict[str, _Lane] = {}
-        self._local: dict[str, TokenBucket] = {}
+        self._local: dict[str, _LocalRate] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -305,9 +336,12 @@ class RedisRateLimitPlugin:
             with self._lock:
                 lane = self._lane(key)
                 lane.refused = True
-                bucket = self._local.get(key)
-                if bucket is not None:
-                    bucket.drain(self._monotonic())
+                local = self._local.get(key)
+                if local is not None:
+                    now = self._monotonic()
+                    assert self._rate is not None
+                    local.recover(self._rate, self._increase, now)
+                    local.refused(self._decrease, self._min_rate, self._cooldown, now)
             self._wake.set()
 
     @hookimpl
@@ -330,11 +364,13 @@ class RedisRateLimitPlugin:
         return lane
 
     def _local_delay(self, key: str, now: float) -> float:
-        bucket = self._local.get(key)
-        if bucket is None:
-            assert self._rate is not None
-            bucket = self._local[key] = TokenBucket(self._rate, float(self._burst or 1), now)
-        return bucket.reserve(now)
+        assert self._rate is not None
+        local = self._local.get(key)
+        if local is None:
+            bucket = TokenBucket(self._rate, float(self._burst or 1), now)
+            local = self._local[key] = _LocalRate(bucket, self._rate, now)
+        local.recover(self._rate, self._increase, now)
+        return local.bucket.reserve(now)
 
     def close(self) -> None:
         self._stop.set()
