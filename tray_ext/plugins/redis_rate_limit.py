@@ -31,7 +31,9 @@ wider-scoped than configured (another team's service on the same org, a per-org 
 shared rate is cut multiplicatively (`decrease`, at most once per `cooldown` seconds, never
 under `min_rate`) and the bucket is drained (nothing is free right now), then the rate recovers
 additively (`increase` requests/s per second) up to the configured rate. The rate lives in
-Redis with the bucket, so every process backs off together.
+Redis with the bucket, so every process backs off together. The slots a process already holds
+are kept: Redis charged them, and throwing them away (as this plugin once did) made the
+refresher reserve as many again, due later, and left Tray idle for seconds.
 
 When Redis is unreachable
 -------------------------
