@@ -58,6 +58,7 @@ COMMON = {
     "aget": "get",
     "aset": "set",
     "adelete": "delete",
+    "amint_failed": "mint_failed",
     "off_loop": "inline",
 }
 """Renames every generated module gets."""
