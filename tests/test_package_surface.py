@@ -77,3 +77,19 @@ def test_one_datum_has_one_type(tray_emulator: Any) -> None:
         assert token.expires_at.tzinfo is not None
         in_two_days = datetime.now(UTC) + timedelta(days=2)
         assert abs(token.expires_at - in_two_days) < timedelta(hours=1)
+
+
+def test_renamed_classes_keep_their_old_names() -> None:
+    """0.3 renamed the emulator's and the importer's classes that shared a name with the
+    client's (`TrayError`, `Clock`, `Problem`); code written against 0.2 keeps working."""
+    from tray_ext import errors, importer
+    from tray_ext.importer import problems
+    from tray_ext.testing import Clock, EmulatorClock, clock, schemas, state
+
+    assert Clock is EmulatorClock is clock.Clock
+    assert state.TrayError is state.Refusal
+    assert issubclass(state.NotFound, state.Refusal)
+    assert not issubclass(state.Refusal, errors.TrayError)
+    assert schemas.Problem is schemas.SchemaViolation
+    assert importer.Problem is importer.RowProblem is problems.Problem
+    assert errors.Problem not in (schemas.SchemaViolation, importer.RowProblem)

@@ -137,6 +137,18 @@ class AsyncTokenProvider:
                 lock = self._locks.setdefault(user_id, asyncio.Lock())
         return lock
 
+    async def _minted(self, user_id: str) -> str:
+        """A new token for the user; when the mint fails, a cache that locks mints across
+        processes (`amint_failed`, see tray_ext.tokens.TokenCache) lets its lock go at once, so
+        another process may mint instead of waiting for the lock to expire."""
+        try:
+            return await self._mint(user_id)
+        except BaseException:
+            release = getattr(self._cache, "amint_failed", None)
+            if release is not None:
+                await release(self._key(user_id))
+            raise
+
     async def token_for(self, call: Call) -> str:
         fixed = self._fixed_token(call)
         if fixed is not None:
@@ -160,7 +172,7 @@ class AsyncTokenProvider:
                     return shared.token
                 entry = entry or candidate
             try:
-                fresh = self._new_entry(user_id, await self._mint(user_id))
+                fresh = self._new_entry(user_id, await self._minted(user_id))
             except TrayError as error:
                 return self._fallback(entry, error)
             await self._cache.aset(self._key(user_id), fresh.cached)
@@ -177,7 +189,7 @@ class AsyncTokenProvider:
                 return entry.cached.token
             self._local.pop(user_id, None)
             await self._cache.adelete(self._key(user_id))
-            fresh = self._new_entry(user_id, await self._mint(user_id))
+            fresh = self._new_entry(user_id, await self._minted(user_id))
             await self._cache.aset(self._key(user_id), fresh.cached)
             self._local[user_id] = fresh
             return fresh.cached.token

@@ -138,6 +138,18 @@ class TokenProvider:
                 lock = self._locks.setdefault(user_id, threading.Lock())
         return lock
 
+    def _minted(self, user_id: str) -> str:
+        """A new token for the user; when the mint fails, a cache that locks mints across
+        processes (`amint_failed`, see tray_ext.tokens.TokenCache) lets its lock go at once, so
+        another process may mint instead of waiting for the lock to expire."""
+        try:
+            return self._mint(user_id)
+        except BaseException:
+            release = getattr(self._cache, "mint_failed", None)
+            if release is not None:
+                release(self._key(user_id))
+            raise
+
     def token_for(self, call: Call) -> str:
         fixed = self._fixed_token(call)
         if fixed is not None:
@@ -161,7 +173,7 @@ class TokenProvider:
                     return shared.token
                 entry = entry or candidate
             try:
-                fresh = self._new_entry(user_id, self._mint(user_id))
+                fresh = self._new_entry(user_id, self._minted(user_id))
             except TrayError as error:
                 return self._fallback(entry, error)
             self._cache.set(self._key(user_id), fresh.cached)
@@ -178,7 +190,7 @@ class TokenProvider:
                 return entry.cached.token
             self._local.pop(user_id, None)
             self._cache.delete(self._key(user_id))
-            fresh = self._new_entry(user_id, self._mint(user_id))
+            fresh = self._new_entry(user_id, self._minted(user_id))
             self._cache.set(self._key(user_id), fresh.cached)
             self._local[user_id] = fresh
             return fresh.cached.token

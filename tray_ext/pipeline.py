@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 
+from tray_ext._generated import tables as _tables
 from tray_ext.backoff import parse_retry_after
 from tray_ext.calls import Attempt, AttemptKind, Call, CallFacts
 from tray_ext.errors import (
@@ -58,24 +59,10 @@ __all__ = ["GRAPHQL_QUERIES"]
 
 log = logging.getLogger("tray_ext.pipeline")
 
-GRAPHQL_QUERIES: Final = frozenset(
-    {
-        "ListAuthentications",
-        "ListAuthenticationNames",
-        "ListSolutions",
-        "ListSolutionInstances",
-        "ListUsers",
-    }
-)
-"""GraphQL operations that only read (safe to resend); every other operation is a mutation."""
-_AUTH_OPERATIONS = frozenset(
-    {
-        "getUserAuthentication",
-        "updateUserAuthentication",
-        "deleteUserAuthentication",
-        "getFullAuthentication",
-    }
-)
+GRAPHQL_QUERIES: Final = _tables.GRAPHQL_QUERIES
+"""GraphQL operations that only read (safe to resend); every other operation is a mutation.
+Generated from spec/operations/ (their `query`s) into tray_ext/_generated/tables.py."""
+_AUTH_OPERATIONS: Final = _tables.AUTH_OWNED_OPERATIONS
 """REST operations on one auth, whose 404 may mean the auth belongs to another user."""
 _NOT_FOUND_CODES: Final = frozenset(
     {"resource_does_not_exist", "user_does_not_exist", "workflow_does_not_exist"}

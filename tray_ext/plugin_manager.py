@@ -5,14 +5,15 @@ Why a subclass: pluggy only sees functions carrying the `@hookimpl` marker, so a
 `tray_ext_*` counts as a hook implementation, and `check_pending()` turns any that matches no
 specification into a PluginError when the client is built — with a "did you mean" suggestion.
 
-Order: built-ins first, then entry-point plugins, then `plugins=` — pluggy calls the most recently
-registered first, so a team's plugin answers a first-result hook (a retry decision, the token
-cache) before the built-in does.
+Order: built-ins first, then entry-point plugins (pluggy's `load_setuptools_entrypoints`), then
+`plugins=`: pluggy calls the most recently registered first, so a team's plugin answers a
+first-result hook (a retry decision, the token cache) before the built-in does.
 """
 
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +26,6 @@ import pluggy
 from tray_ext import hookspecs
 from tray_ext.config import ClientConfig
 from tray_ext.errors import PluginError
-from tray_ext.plugins.redis_connection import REDIS_URL_ENV
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -39,71 +39,42 @@ ENTRY_POINT_GROUP = "tray_ext"
 DISABLE_ENTRY_POINTS_ENV = "TRAY_EXT_DISABLE_PLUGIN_AUTOLOAD"
 
 
-def _redaction() -> object:
-    from tray_ext.plugins.redaction import RedactionPlugin
-
-    return RedactionPlugin()
-
-
-def _token_refresh() -> object:
-    from tray_ext.plugins.token_refresh import TokenRefreshPlugin
-
-    return TokenRefreshPlugin()
-
-
-def _audit() -> object:
-    from tray_ext.plugins.audit import AuditPlugin
-
-    return AuditPlugin()
+_BUILTIN_CLASSES: Mapping[str, str] = {
+    "redaction": "tray_ext.plugins.redaction:RedactionPlugin",
+    "token_refresh": "tray_ext.plugins.token_refresh:TokenRefreshPlugin",
+    "audit": "tray_ext.plugins.audit:AuditPlugin",
+    "retries": "tray_ext.plugins.retries:RetryPlugin",
+    "rate_limit": "tray_ext.plugins.rate_limit:RateLimitPlugin",
+    "tracing": "tray_ext.plugins.tracing:TracingPlugin",
+    "redis_rate_limit": "tray_ext.plugins.redis_rate_limit:RedisRateLimitPlugin",
+    "redis_token_cache": "tray_ext.plugins.redis_token_cache:RedisTokenCachePlugin",
+}
 
 
-def _retries() -> object:
-    from tray_ext.plugins.retries import RetryPlugin
-
-    return RetryPlugin()
-
-
-def _rate_limit() -> object:
-    from tray_ext.plugins.rate_limit import RateLimitPlugin
-
-    return RateLimitPlugin()
+def _builtin_class(name: str) -> Any:
+    """Imported when a client is built, not when tray_ext is: most clients never load Redis."""
+    module, _, attribute = _BUILTIN_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
-def _tracing() -> object:
-    from tray_ext.plugins.tracing import TracingPlugin
+def _factory(name: str) -> Callable[[], object]:
+    def make() -> object:
+        made: object = _builtin_class(name)()
+        return made
 
-    return TracingPlugin()
+    make.__name__ = make.__qualname__ = f"make_{name}"
+    return make
 
-
-def _redis_rate_limit() -> object:
-    from tray_ext.plugins.redis_rate_limit import RedisRateLimitPlugin
-
-    return RedisRateLimitPlugin()
-
-
-def _redis_token_cache() -> object:
-    from tray_ext.plugins.redis_token_cache import RedisTokenCachePlugin
-
-    return RedisTokenCachePlugin()
-
-
-_REDIS_BUILTINS = frozenset({"redis_rate_limit", "redis_token_cache"})
 
 BUILTIN_PLUGINS: Mapping[str, Callable[[], object]] = {
-    "redaction": _redaction,
-    "token_refresh": _token_refresh,
-    "audit": _audit,
-    "retries": _retries,
-    "rate_limit": _rate_limit,
-    "tracing": _tracing,
-    "redis_rate_limit": _redis_rate_limit,
-    "redis_token_cache": _redis_token_cache,
+    name: _factory(name) for name in _BUILTIN_CLASSES
 }
 """Built-in plugins by name; each is registered as `tray_ext.<name>`. Replace or remove one with
 `Tray(builtins={"audit": None, "retries": RetryPlugin(max_rate_limit_retries=20)})`; a removed
-one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. The two
-Redis ones (`pip install 'tray-ext[redis]'`) are registered only when `TRAY_REDIS_URL` is set or
-an instance is given; registered after `rate_limit` and `token_refresh`, they answer first."""
+one is blocked with pluggy's `set_blocked`, so it cannot come back under its name. Whether one
+is on by default is the plugin's own decision (its `wanted(config)`, when it has one): tracing
+only when asked for, the two Redis ones (`pip install 'tray-ext[redis]'`) only when
+`TRAY_REDIS_URL` is set; registered after `rate_limit` and `token_refresh`, those answer first."""
 
 _HOOK_PREFIX = "tray_ext_"
 _DEFAULT_OPTS: pluggy.HookimplOpts = {
@@ -121,6 +92,8 @@ class TrayPluginManager(pluggy.PluginManager):
     hook implementations, so none is silently ignored."""
 
     def __init__(self) -> None:
+        self._loading_entry_points = False
+        self._instances: dict[type, object] = {}
         self.generation = 0
         """Bumped whenever the set of implementations (or the way they are called) may change:
         the DirectHook snapshots compare it on every call."""
@@ -129,6 +102,11 @@ class TrayPluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
 
     def register(self, plugin: object, name: str | None = None) -> str | None:
+        if self._loading_entry_points and inspect.isclass(plugin):
+            # An entry point may name a class: the plugin is an instance of it.
+            instance = plugin()
+            self._instances[plugin] = instance
+            plugin = instance
         self.generation += 1
         try:
             return super().register(plugin, name=name)
@@ -160,6 +138,48 @@ class TrayPluginManager(pluggy.PluginManager):
             self.generation += 1
 
         return undo_and_resume
+
+    def load_entry_point_plugins(self) -> int:
+        """The third-party plugins of the `tray_ext` entry-point group, loaded by pluggy's own
+        `load_setuptools_entrypoints` (so a blocked or already registered name is skipped and
+        `list_plugin_distinfo()` names each plugin's package). Added to it: an entry point naming
+        a class registers an instance (made with no arguments), and any failure becomes a
+        PluginError that names the entry point."""
+        self._loading_entry_points = True
+        try:
+            return self.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        except pluggy.PluginValidationError as error:
+            raise _plugin_error(error, self) from None
+        except PluginError:
+            raise
+        except Exception as error:
+            failure = PluginError(
+                f"the {ENTRY_POINT_GROUP!r} entry point {self._failed_entry_point()} failed to "
+                f"load: {type(error).__name__}: {error}"
+            )
+        finally:
+            self._loading_entry_points = False
+        raise failure  # outside the handler, so the plugin's exception is not chained
+
+    def _failed_entry_point(self) -> str:
+        """The entry point pluggy was loading: its walk registers each in turn, so the failed one
+        is the first of the group (in the same walk) that is neither registered nor blocked."""
+        import importlib.metadata
+
+        for dist in importlib.metadata.distributions():
+            for entry_point in dist.entry_points:
+                if entry_point.group == ENTRY_POINT_GROUP and not (
+                    self.has_plugin(entry_point.name) or self.is_blocked(entry_point.name)
+                ):
+                    return f"{entry_point.name!r} ({entry_point.value})"
+        return "(unknown)"
+
+    def list_plugin_distinfo(self) -> list[tuple[object, Any]]:
+        """pluggy's list, with the registered instance in place of an entry point's class."""
+        return [
+            (self._instances.get(plugin, plugin) if inspect.isclass(plugin) else plugin, dist)
+            for plugin, dist in super().list_plugin_distinfo()
+        ]
 
     def list_name_plugin(self) -> list[tuple[str, object]]:
         """The registered plugins. (pluggy also lists each blocked name, paired with None.)"""
@@ -262,27 +282,10 @@ def _register(manager: TrayPluginManager, plugin: object, name: str | None = Non
         raise PluginError(f"cannot register plugin {name or plugin!r}: {error}") from None
 
 
-def _entry_point_plugins() -> Iterable[tuple[str, object]]:
-    import importlib.metadata  # when a client is built, not when tray_ext is imported
-
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            loaded: Any = entry_point.load()
-        except Exception as error:
-            raise PluginError(
-                f"the {ENTRY_POINT_GROUP!r} entry point {entry_point.name!r} "
-                f"({entry_point.value}) failed to load: {type(error).__name__}: {error}"
-            ) from None
-        yield entry_point.name, loaded() if inspect.isclass(loaded) else loaded
-
-
 def _on_by_default(name: str, config: ClientConfig) -> bool:
-    """Tracing only when asked for; the Redis plugins only when TRAY_REDIS_URL names a Redis."""
-    if name == "tracing":
-        return config.tracing
-    if name in _REDIS_BUILTINS:
-        return bool(os.environ.get(REDIS_URL_ENV, "").strip())
-    return True
+    """The built-in's own `wanted(config)` decides; a plugin without one is always on."""
+    wanted = getattr(_builtin_class(name), "wanted", None)
+    return True if wanted is None else bool(wanted(config))
 
 
 def build_plugin_manager(
@@ -315,8 +318,7 @@ def build_plugin_manager(
         _register(manager, plugin, name=f"tray_ext.{name}")
 
     if load_entry_points and not os.environ.get(DISABLE_ENTRY_POINTS_ENV):
-        for name, plugin in _entry_point_plugins():
-            _register(manager, plugin, name=name)
+        manager.load_entry_point_plugins()
     for plugin in plugins:
         _register(manager, plugin)
 

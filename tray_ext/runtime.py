@@ -30,6 +30,7 @@ from tray_ext.config import (
 from tray_ext.errors import ConfigurationError
 from tray_ext.models import ServiceEnvironment, ServiceRef, Solution
 from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
+from tray_ext.plugins.tracing import requested as tracing_requested
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
@@ -42,8 +43,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-_TRUE = {"1", "true", "yes", "on"}
 
 
 class SharedState:
@@ -130,7 +129,7 @@ class ClientCore:
             trusted=trusted_hosts(trusted, environ),
             sources=sources,
         )
-        tracing = tracing or os.environ.get("TRAY_EXT_TRACING", "").strip().lower() in _TRUE
+        tracing = tracing_requested(tracing, os.environ)
         config = ClientConfig(
             region=region,
             hosts=hosts,

@@ -64,7 +64,11 @@ class CachedToken:
 class TokenCache(Protocol):
     """Where user tokens are kept; replace it (hook `tray_ext_token_cache`) to share tokens between
     processes. Keys already carry the region/host. The async methods serve AsyncTray; a cache
-    whose I/O is cheap may simply call its sync methods from them."""
+    whose I/O is cheap may simply call its sync methods from them.
+
+    Optional: a cache whose `get` takes a cross-process mint lock on a miss (so that one process
+    mints and the others wait) may define `mint_failed(key)` and `async amint_failed(key)`. The
+    provider calls them when that mint fails, so the lock goes at once instead of expiring."""
 
     def get(self, key: str) -> CachedToken | None: ...
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from tray_ext._generated import tables as _tables
 from tray_ext.redaction import REGISTRY, register_leaves
 
 __all__ = [
@@ -31,8 +32,9 @@ __all__ = [
     "register_response_secrets",
 ]
 
-REST_SECRET_FIELDS: Final = frozenset({"credentials", "userData", "input", "output"})
-"""REST body properties whose every value is secret (x-tray-ext-secret in spec/openapi.yaml)."""
+REST_SECRET_FIELDS: Final = _tables.REST_SECRET_FIELDS
+"""REST body properties whose every value is secret (x-tray-ext-secret in spec/openapi.yaml,
+generated into tray_ext/_generated/tables.py)."""
 GRAPHQL_SECRET_VARIABLES: Final = frozenset({"data", "formData", "input"})
 """GraphQL variables whose every value is secret (Json text: auth data, connector input)."""
 SECRET_ANSWERS: Final = frozenset({"accessToken", "authorizationCode", "output"})

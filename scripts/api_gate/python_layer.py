@@ -24,12 +24,19 @@ of public behaviour constructs or imports them (docs/hooks.md draws the pipeline
 box in the call's path, it does not use it). What a team uses of those modules stays compared:
 `TokenCache`, `CachedToken`, `UserToken`, `MemoryTokenCache`, `USER_TOKEN_LIFETIME` in
 tray_ext.tokens, and `GRAPHQL_QUERIES` in tray_ext.pipeline. They are declared here so that the
-async-first runtime (issue 15) may move them into the modules its sync half is generated from."""
+async-first runtime (issue 15) may move them into the modules its sync half is generated from.
+
+A renamed class that keeps its old name as an alias beside it (`Clock = EmulatorClock`, with
+`Clock`'s baseline members all on `EmulatorClock`) is the same object under both names: code that
+imports or annotates with the old name still works. griffe sees a class become an attribute, and
+a member path or annotation spelled with the new name; the gate follows the alias instead
+(`_renamed_class`), and compares the old class with the new one member by member."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import griffe
 
@@ -60,11 +67,19 @@ def compare(baseline_json: str, root: Path) -> list[Change]:
     collection.set_member(old.path, old)
     old._modules_collection = collection
     new = load(root)
-    found = [
-        Change("Python", "breaking", _explain(breakage))
-        for breakage in griffe.find_breaking_changes(old, new)
-        if not _internal(breakage.obj.path)
-    ]
+    found: list[Change] = []
+    for breakage in griffe.find_breaking_changes(old, new):
+        if _internal(breakage.obj.path):
+            continue
+        renamed = _renamed_at(new, breakage.obj.path)
+        if breakage.kind is griffe.BreakageKind.OBJECT_CHANGED_KIND and renamed is not None:
+            # `Old = New`: griffe stops at the kind; compare the class with its new self.
+            found += [
+                Change("Python", "breaking", _explain(inner))
+                for inner in griffe.find_breaking_changes(breakage.obj, renamed)
+            ]
+            continue
+        found.append(Change("Python", "breaking", _explain(breakage)))
     # Belt and braces over griffe's rules: every public name of the baseline the tree lacks.
     old_names, new_names = _public_paths(old), _public_paths(new)
     found += [
@@ -73,6 +88,72 @@ def compare(baseline_json: str, root: Path) -> list[Change]:
     ]
     found += _annotation_changes(old, new, sorted(old_names & new_names))
     return found
+
+
+def _lookup(root: Any, path: str) -> Any:
+    """The object at a dotted path under `root` (aliases followed), or None."""
+    node = root
+    for part in path.split(".")[1:]:
+        member = node.members.get(part)
+        if member is None:
+            return None
+        if member.is_alias:
+            try:
+                member = member.final_target
+            except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+                return None
+        node = member
+    return node
+
+
+def _renamed_class(obj: Any) -> Any:
+    """The class an attribute `Old = New` names, when `New` is a class of the same package."""
+    if obj.is_alias or not obj.is_attribute or not isinstance(obj.value, griffe.ExprName):
+        return None
+    path = obj.value.canonical_path
+    root = obj.package
+    if not path.startswith(f"{root.path}."):
+        return None
+    target = _lookup(root, path)
+    return target if target is not None and target.is_class else None
+
+
+def _renamed_at(root: Any, path: str) -> Any:
+    found = _lookup(root, path)
+    return _renamed_class(found) if found is not None else None
+
+
+def _same_annotation(was: object, now: object) -> bool:
+    """Equal text, or the same tokens where each differing name is a class renamed with its old
+    name kept as an alias beside it (`list[Problem]` -> `list[RowProblem]`)."""
+    if _text(was) == _text(now):
+        return True
+    if not isinstance(was, griffe.Expr) or not isinstance(now, griffe.Expr):
+        return False
+    old_tokens, new_tokens = list(was.iterate(flat=True)), list(now.iterate(flat=True))
+    if len(old_tokens) != len(new_tokens):
+        return False
+    for before, after in zip(old_tokens, new_tokens, strict=True):
+        if str(before) == str(after):
+            continue
+        if not (isinstance(before, griffe.ExprName) and isinstance(after, griffe.ExprName)):
+            return False
+        target = after.canonical_path
+        module_path, _, _ = target.rpartition(".")
+        root = _package_of(after)
+        module = _lookup(root, module_path) if root is not None else None
+        alias = module.members.get(before.name) if module is not None else None
+        renamed = _renamed_class(alias) if alias is not None else None
+        if renamed is None or renamed.path != target:
+            return False
+    return True
+
+
+def _package_of(expr: griffe.ExprName) -> Any:
+    parent = expr.parent
+    while isinstance(parent, griffe.ExprName):
+        parent = parent.parent
+    return parent.package if isinstance(parent, griffe.Object) else None
 
 
 IMPLEMENTATION = frozenset(
@@ -112,11 +193,11 @@ def _annotation_changes(old: griffe.Object, new: griffe.Object, paths: list[str]
             continue
         if before.is_attribute:
             was, now = _text(before.annotation), _text(after.annotation)  # type: ignore[union-attr]
-            if was and was != now:
+            if was and not _same_annotation(before.annotation, after.annotation):  # type: ignore[union-attr]
                 found.append(Change("Python", "breaking", f"{path}: type changed: {was} -> {now}"))
         elif before.is_function:
             was, now = _text(before.returns), _text(after.returns)  # type: ignore[union-attr]
-            if was and was != now:
+            if was and not _same_annotation(before.returns, after.returns):  # type: ignore[union-attr]
                 found.append(
                     Change("Python", "breaking", f"{path}: return type changed: {was} -> {now}")
                 )
@@ -125,7 +206,11 @@ def _annotation_changes(old: griffe.Object, new: griffe.Object, paths: list[str]
                 kept = new_params.get(param.name)
                 was = _text(param.annotation)
                 now = _text(kept.annotation) if kept is not None else ""
-                if kept is not None and was and was != now:
+                if (
+                    kept is not None
+                    and was
+                    and not _same_annotation(param.annotation, kept.annotation)
+                ):
                     found.append(
                         Change(
                             "Python",
@@ -142,7 +227,7 @@ def _get(root: griffe.Object, path: str) -> griffe.Object | None:
         member = node.members.get(part)
         if member is None or member.is_alias:
             return None
-        node = member  # type: ignore[assignment]
+        node = _renamed_class(member) or member  # type: ignore[assignment]
     return node
 
 
@@ -150,14 +235,20 @@ def _text(annotation: object) -> str:
     return "" if annotation is None else str(annotation)
 
 
-def _public_paths(obj: griffe.Object, depth: int = 0) -> set[str]:
+def _public_paths(obj: griffe.Object, depth: int = 0, prefix: str | None = None) -> set[str]:
+    """Public paths under obj (`prefix` in place of obj's path: a class reached by its old name)."""
     out: set[str] = set()
+    where = prefix or obj.path
     for name, member in obj.members.items():
         if name.startswith("_") or member.is_alias or not member.is_public:
             continue
-        if _internal(member.path):
+        path = f"{where}.{name}"
+        if _internal(path):
             continue
-        out.add(member.path)
-        if depth < 3 and (member.is_module or member.is_class):
-            out |= _public_paths(member, depth + 1)  # type: ignore[arg-type]
+        out.add(path)
+        renamed = _renamed_class(member)
+        if depth < 3 and renamed is not None:
+            out |= _public_paths(renamed, depth + 1, prefix=path)
+        elif depth < 3 and (member.is_module or member.is_class):
+            out |= _public_paths(member, depth + 1, prefix=path)  # type: ignore[arg-type]
     return out

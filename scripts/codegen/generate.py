@@ -10,8 +10,9 @@ gains one top-level package: tray_ext._generated.rest (openapi-python-client: at
 and async functions per operation) and tray_ext._generated.graphql (ariadne-codegen's async
 client, `AsyncTrayGraphQLClient`, plus the sync `TrayGraphQLClient` derived from it here with
 unasync, since ariadne-codegen makes one kind per run: one set of models, input types and
-exceptions for both). The generated code imports itself relatively, so only the output paths
-say where it lives.
+exceptions for both), plus tray_ext._generated.tables (scripts/codegen/tables.py: the runtime's
+per-operation tables, read from the `x-tray-ext-` extensions and operation documents in spec/).
+The generated code imports itself relatively, so only the output paths say where it lives.
 Everything they are made from lives in the repository: spec/, scripts/codegen/ (generator
 configuration, REST template overrides, the GraphQL base clients, Json scalar and repr plugin).
 The output is formatted by the pinned ruff, so two runs give identical bytes.
@@ -39,6 +40,7 @@ import tomllib
 from pathlib import Path
 
 import sync_twins  # scripts/codegen/, next to this file
+import tables
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEGEN = ROOT / "scripts" / "codegen"
@@ -54,6 +56,8 @@ CI runs `scripts/generate --check` and fails when this folder differs from what 
 - `rest/`: openapi-python-client, from `spec/openapi.yaml`
 - `graphql/`: ariadne-codegen async client (`async_client.py`), from `spec/schema.graphql` +
   `spec/operations/`, and the sync client (`client.py`, `base_client.py`) derived from it by unasync
+- `tables.py`: the runtime's per-operation facts (idempotency, auth-owned operations, where a
+  create's new id sits, secret fields), read from `spec/` by `scripts/codegen/tables.py`
 """
 INIT = '''"""The clients generated from spec/ by scripts/generate (see README.md here): private to
 tray_ext, whose facade is the public API. Never edit: regenerate."""
@@ -173,6 +177,7 @@ def generate_all(out: Path) -> None:
         (out / package / "py.typed").write_text("")
     (out / "README.md").write_text(README)
     (out / "__init__.py").write_text(INIT)
+    tables.write(ROOT, out)
     ruff_config = CODEGEN / "ruff-generated.toml"
     run(
         sys.executable, "-m", "ruff", "check", "--fix-only", "--quiet", "--config", ruff_config, out

@@ -55,6 +55,7 @@ COMMON = {
     "aget": "get",
     "aset": "set",
     "adelete": "delete",
+    "amint_failed": "mint_failed",
     "off_loop": "inline",
 }
 """Renames every generated module gets."""

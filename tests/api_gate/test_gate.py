@@ -151,6 +151,49 @@ def test_changing_a_return_type_fails(tree: Path, capsys: pytest.CaptureFixture[
     _fails_naming(tree, capsys, "status_error_class: return type changed")
 
 
+def _rename_problem(tree: Path, *, alias: bool) -> None:
+    """errors.Problem renamed ValueProblem (annotations too), the old name kept or not."""
+    errors = tree / "tray_ext/errors.py"
+    text = errors.read_text()
+    for old, new in (
+        ("class Problem:", "class ValueProblem:"),
+        ("Iterable[Problem]", "Iterable[ValueProblem]"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    errors.write_text(text + ("\nProblem = ValueProblem\n" if alias else ""))
+
+
+def test_renaming_a_class_that_keeps_its_old_name_as_an_alias_passes(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Old = New` beside the class: the same object under both names, annotations included."""
+    _rename_problem(tree, alias=True)
+    assert gate.check(tree) == 0, capsys.readouterr().out
+    assert "No API change since the baseline." in gate.section(gate.changes(tree))
+
+
+def test_renaming_a_class_without_its_old_name_fails(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _rename_problem(tree, alias=False)
+    _fails_naming(tree, capsys, "tray_ext.errors.Problem")
+
+
+def test_a_renamed_class_is_compared_member_by_member(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    models = tree / "tray_ext/models.py"
+    text = models.read_text()
+    assert text.count("class User:\n") == 1
+    text = text.replace("class User:\n", "class EndUser:\n")
+    text = text.replace("    external_user_id: str | None\n", "    external_user_id: int | None\n")
+    models.write_text(text + "\nUser = EndUser\n")
+    _fails_naming(tree, capsys, "tray_ext.models.User.external_user_id: type changed")
+    models.write_text(text.replace("    external_user_id: int | None\n", "") + "\nUser = EndUser\n")
+    _fails_naming(tree, capsys, "tray_ext.models.User.external_user_id")
+
+
 def test_cli_internals_are_not_the_python_api(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -102,6 +102,32 @@ def test_shards_of_one_file_do_not_block_each_other_but_exclude_the_whole(tmp_pa
         pass
 
 
+def test_shards_of_another_n_are_refused_naming_the_option(tmp_path: Path) -> None:
+    """1/4 and 1/3 hold different users: together they would import some users twice."""
+    source = tmp_path / "auths.csv"
+    source.write_text("external_user_id\n", encoding="utf-8")
+    with import_lock(source, tmp_path / "j1.sqlite", shard=Shard(1, 4)):
+        with (
+            pytest.raises(ImportLocked, match=r"--shard 2/3: shard 1/4 .* is running.*I/4"),
+            import_lock(source, tmp_path / "j2.sqlite", shard=Shard(2, 3)),
+        ):
+            pass
+        with import_lock(source, tmp_path / "j3.sqlite", shard=Shard(3, 4)):
+            pass  # the same N: runs alongside
+    # The split of 4 is over, but its journals are of that split: another N is refused still.
+    with (
+        pytest.raises(ImportLocked, match=r"--shard 1/2: .*shards of 4 .*--shard I/4"),
+        import_lock(source, tmp_path / "j4.sqlite", shard=Shard(1, 2)),
+    ):
+        pass
+    with import_lock(source, tmp_path / "j1.sqlite", shard=Shard(1, 4)):
+        pass  # resuming that split is fine
+    for lock in tmp_path.glob("auths.csv.shard-*-of-4.lock"):
+        lock.unlink()  # what the message says to do to start over
+    with import_lock(source, tmp_path / "j4.sqlite", shard=Shard(1, 2)):
+        pass
+
+
 @pytest.mark.tray_emulator(rate_limit=None)
 async def test_four_shards_at_once_import_every_row_once_and_resume_alone(
     tray_emulator: Any, tmp_path: Path

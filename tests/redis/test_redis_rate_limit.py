@@ -7,6 +7,7 @@ from Redis's arithmetic), never how long anything took.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -18,9 +19,12 @@ from redis_server import RedisServer, free_port
 
 from tray_ext import Tray
 from tray_ext.calls import AttemptKind
+from tray_ext.plugins.rate_limit import TokenBucket
 from tray_ext.plugins.redis_rate_limit import (
     BACKOFF_SCRIPT,
+    LOOKAHEAD,
     RESERVE_SCRIPT,
+    STALE,
     RedisRateLimitPlugin,
 )
 
@@ -99,6 +103,70 @@ def test_two_processes_slots_together_keep_the_shared_rate(make_plugin: Any) -> 
     assert span >= 0.9 * (2 * each - burst) / rate
 
 
+def test_a_burst_of_calls_reserves_at_most_a_lookahead_of_the_shared_rate(
+    make_plugin: Any,
+) -> None:
+    """40 calls at once: the next reservation is a quarter second of 30/s, not of 40 per ms.
+
+    The demand estimate once divided the slots taken by the time since the last refresh - a
+    millisecond when the burst woke the refresher - and reserved seconds of the org's budget for
+    this process alone, holding every other process's slots back that long."""
+    plugin = make_plugin(rate=30.0, burst=50)
+    now = time.monotonic()
+    for _ in range(40):
+        plugin.tray_ext_rate_limit_delay(_call(), now)
+    rounds = plugin.rounds
+    _wait(lambda: plugin.rounds >= rounds + 3, "three refreshes after the burst")
+    lane = plugin._lanes["org"]
+    assert lane.debt == 0  # the 40 borrowed slots were charged
+    assert 1 <= len(lane.slots) <= math.ceil(30.0 * LOOKAHEAD)
+
+
+def test_a_process_busy_elsewhere_holds_no_more_slots_than_it_wants(make_plugin: Any) -> None:
+    """Slots already due but not taken still count: the refresher does not top them up.
+
+    Topping up only the future ones let a process busy elsewhere (starting up, minting a token)
+    pile up slots round after round, then send them all at once: a burst the other processes'
+    slots had made no room for, and 429s."""
+    plugin = make_plugin(rate=30.0, burst=50)
+    plugin.tray_ext_rate_limit_delay(_call(), time.monotonic())
+    lane = plugin._lanes["org"]
+    start = plugin.rounds
+    while plugin.rounds < start + 10:  # still calling now and then: the lane is not idle
+        lane.last_used = time.monotonic()
+        assert len(lane.slots) <= 1  # demand of one call: one slot ahead
+        time.sleep(0.01)
+
+
+def test_a_429_keeps_the_slots_already_reserved(make_plugin: Any) -> None:
+    """They are charged to the shared bucket: dropping them would waste the org's budget (the
+    refresher reserved as many again, due later, for every process)."""
+    plugin = make_plugin(rate=30.0, burst=50)
+    for _ in range(8):
+        plugin.tray_ext_rate_limit_delay(_call(), time.monotonic())
+    _wait(lambda: len(plugin._lanes["org"].slots) >= 1, "reserved slots")
+    held = list(plugin._lanes["org"].slots)
+    plugin.tray_ext_attempt_finished(
+        _call(), SimpleNamespace(kind=AttemptKind.RATE_LIMITED, number=1)
+    )
+    # The refresher may add slots meanwhile, and drops only those whose moment passed long ago.
+    kept = set(plugin._lanes["org"].slots)
+    assert [due for due in held if due >= time.monotonic() - STALE and due not in kept] == []
+
+
+def test_the_shared_bucket_keeps_stale_seconds_of_the_rate_out_of_its_burst(
+    make_plugin: Any, redis_server: RedisServer
+) -> None:
+    """Slots may reach Tray up to STALE late: the burst handed out leaves room for them."""
+    plugin = make_plugin(rate=10.0, burst=20)
+    plugin.tray_ext_rate_limit_delay(_call(), time.monotonic())
+    _wait(lambda: plugin.rounds >= 1, "the first refresh")
+    client = redis.Redis.from_url(redis_server.url)
+    level = float(client.hget("tray_ext:rate:test-org:org", "level") or 0)
+    client.close()
+    assert level <= 20 - 10.0 * STALE - 1  # one slot taken from a bucket of 15, not of 20
+
+
 def test_a_429_cuts_the_shared_rate_once_per_cooldown_and_it_recovers(
     make_plugin: Any, redis_server: RedisServer
 ) -> None:
@@ -155,6 +223,50 @@ def test_redis_gone_falls_back_to_the_local_bucket_with_one_warning(
     a.tray_ext_rate_limit_delay(_call(), time.monotonic())
     _wait(lambda: not a._outage.down, "the refresher to reconnect")
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
+class _FrozenClock:
+    """Monotonic time that moves only when the test says so (the fallback's arithmetic)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+    async def asleep(self, seconds: float) -> None:
+        pass
+
+
+def test_the_local_fallback_backs_off_on_429s_and_recovers() -> None:
+    """Redis down: every process falls back to its own bucket at the configured rate, so
+    together they run over the org's limit; the 429s must bring each one's rate down."""
+    clock = _FrozenClock()
+    plugin = RedisRateLimitPlugin(
+        url=f"redis://127.0.0.1:{free_port()}/0", key="local", cooldown=60.0, increase=3.0
+    )
+    limited = SimpleNamespace(kind=AttemptKind.RATE_LIMITED, number=1)
+    with Tray("fake-master", api_url="http://127.0.0.1:9", plugins=[plugin], clock=clock, burst=1):
+        plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        _wait(lambda: plugin._outage.down, "the refresher to find Redis unreachable")
+        assert plugin.tray_ext_rate_limit_delay(_call(), clock.now) == 0.0  # the local burst
+        plugin.tray_ext_attempt_finished(_call(), limited)
+        # Cut to 30 x 0.75 and drained: the next slot comes 1/22.5 s later, not 1/30 s.
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(1 / 22.5 + TokenBucket.MARGIN, abs=1e-6)
+        plugin.tray_ext_attempt_finished(_call(), limited)  # within the cooldown: no second cut
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(2 / 22.5 + TokenBucket.MARGIN, abs=1e-6)
+        clock.now += 100.0  # additive increase: back to the configured rate
+        assert plugin.tray_ext_rate_limit_delay(_call(), clock.now) == 0.0
+        delay = plugin.tray_ext_rate_limit_delay(_call(), clock.now)
+        assert delay == pytest.approx(1 / 30 + TokenBucket.MARGIN, abs=1e-6)
 
 
 def test_a_url_password_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:

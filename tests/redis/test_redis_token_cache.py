@@ -10,12 +10,14 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from redis_server import RedisServer, free_port
 
 from tray_ext import AsyncTray, Tray
+from tray_ext.errors import TrayError
 from tray_ext.plugins.redis_token_cache import RedisTokenCache, RedisTokenCachePlugin
 from tray_ext.testing import Emulator, serve_in_thread
 from tray_ext.tokens import CachedToken
@@ -223,3 +225,39 @@ def test_an_unreachable_redis_from_the_start_never_fails_a_call(
     ) as tray:
         user = tray.users.create("Ada", "nowhere-ada")
         assert list(tray.as_user(user.id).auths.list()) == []
+
+
+def test_a_failed_mint_releases_the_lock_at_once(redis_server: RedisServer) -> None:
+    """Another process may mint now, not after `lock_timeout` (15 s by default)."""
+    emulator = Emulator(master_token="fake-master-token", rate_limit=None)
+    settings: dict[str, Any] = {
+        "api_url": "http://127.0.0.1:9",
+        "graphql_url": "http://127.0.0.1:9/graphql",
+        "rate_limit": None,
+        "load_entry_points": False,
+    }
+    client = redis.Redis.from_url(redis_server.url)
+    with Tray(
+        "fake-master-token",
+        transport=emulator.transport(),
+        plugins=[RedisTokenCachePlugin(url=redis_server.url)],
+        **settings,
+    ) as tray:
+        with pytest.raises(TrayError):  # Tray has no such user: minting their token fails
+            list(tray.as_user("no-such-user").auths.list())
+        assert client.keys("tray_ext:mint:*") == []
+
+    async def scenario() -> None:
+        async with AsyncTray(
+            "fake-master-token",
+            transport=emulator.async_transport(),
+            plugins=[RedisTokenCachePlugin(url=redis_server.url)],
+            **settings,
+        ) as tray:
+            with pytest.raises(TrayError):
+                async for _auth in tray.as_user("no-such-user").auths.list():
+                    pass
+            assert client.keys("tray_ext:mint:*") == []
+
+    asyncio.run(scenario())
+    client.close()

@@ -182,15 +182,17 @@ def test_a_team_plugin_answers_first_result_hooks_before_the_builtin(clock: Fake
 # ---- entry points ----------------------------------------------------------------------------
 
 
-def _install_distribution(root: Path, module: str, source: str) -> None:
-    """A real installed distribution: a module plus .dist-info with a `tray_ext` entry point."""
+def _install_distribution(root: Path, module: str, source: str, target: str = "") -> None:
+    """A real installed distribution: a module plus .dist-info with a `tray_ext` entry point
+    (to the module, or to `module:target`)."""
     (root / f"{module}.py").write_text(textwrap.dedent(source))
     info = root / f"{module}-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(
         f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: 1.0\n"
     )
-    (info / "entry_points.txt").write_text(f"[tray_ext]\n{module} = {module}\n")
+    value = f"{module}:{target}" if target else module
+    (info / "entry_points.txt").write_text(f"[tray_ext]\n{module} = {value}\n")
     (info / "RECORD").write_text("")
 
 
@@ -225,6 +227,47 @@ def test_a_plugin_installed_through_the_entry_point_is_found_and_runs(
     monkeypatch.setenv("TRAY_EXT_DISABLE_PLUGIN_AUTOLOAD", "1")
     with Tray(MASTER, transport=scripted.transport()) as tray:
         assert "tray_ext_probe_plugin" not in dict(tray.plugin_manager.list_name_plugin())
+
+
+def test_an_entry_point_naming_a_class_registers_an_instance_and_a_blocked_name_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _install_distribution(
+        tmp_path,
+        "tray_ext_class_plugin",
+        """
+        from tray_ext import hookimpl
+
+        class Counter:
+            def __init__(self):
+                self.calls = 0
+
+            @hookimpl
+            def tray_ext_call_finished(self, call, attempt):
+                self.calls += 1
+        """,
+        target="Counter",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tray_ext_class_plugin", raising=False)
+    scripted = Scripted()
+    with Tray(MASTER, transport=scripted.transport()) as tray:
+        plugin = tray.plugin_manager.get_plugin("tray_ext_class_plugin")
+        tray.connectors.list()
+        assert plugin.calls == 1
+        [listed] = [
+            p
+            for p, d in tray.plugin_manager.list_plugin_distinfo()
+            if d.metadata["Name"] == "tray-ext-class-plugin"
+        ]
+        assert listed is plugin
+
+    from tray_ext.plugin_manager import TrayPluginManager
+
+    manager = TrayPluginManager()
+    manager.set_blocked("tray_ext_class_plugin")
+    manager.load_entry_point_plugins()
+    assert not manager.has_plugin("tray_ext_class_plugin")
 
 
 def test_a_misspelt_entry_point_plugin_is_refused_at_start(

@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tray_ext.cli.argv import hoist_global_options
+from tray_ext.cli.argv import ARGV, hoist_global_options
 from tray_ext.cli.errors import CliError
 
 if TYPE_CHECKING:
-    from tray_ext.cli.runtime import Connection
+    from tray_ext.cli.backend import Connection
 
 HELP = """Manage end users' third-party authentications in Tray.io Embedded, safely and in bulk.
 
@@ -82,7 +82,7 @@ class Settings:
     verbose: bool = False
 
     def connection(self) -> Connection:
-        from tray_ext.cli.runtime import Connection
+        from tray_ext.cli.backend import Connection
 
         return Connection(
             region=self.region,
@@ -94,7 +94,6 @@ class Settings:
 
 
 SETTINGS = Settings()
-ARGV: list[str] = []  # the arguments of this run, for "resume with the same command" hints
 
 app = typer.Typer(
     help=HELP,
@@ -172,10 +171,10 @@ UserOpt = Annotated[str, typer.Option("--user", "-u", help="The Tray user id to 
 @app.command()
 def connectors(as_json: JsonFlag = False) -> None:
     """List connectors and the service (name, integer version, id) each belongs to."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        rows = runtime.list_connectors(tray)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        rows = backend.list_connectors(tray)
     output.table(
         rows,
         ["name", "version", "title", "service_name", "service_version", "service_id"],
@@ -191,10 +190,10 @@ def environments(
     as_json: JsonFlag = False,
 ) -> None:
     """List a service's environments with their credential fields and scopes."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        rows = runtime.list_environments(tray, service, version)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        rows = backend.list_environments(tray, service, version)
     output.table(
         rows,
         ["id", "title", "authentication_type", "credentials", "user_data", "scopes"],
@@ -215,10 +214,10 @@ def users_create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create an end user."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        user = runtime.create_user(tray, name, external_user_id, test_user)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        user = backend.create_user(tray, name, external_user_id, test_user)
     output.record(user, as_json=as_json, title="Created user")
 
 
@@ -228,10 +227,10 @@ def users_find(
     as_json: JsonFlag = False,
 ) -> None:
     """Find an end user by external user id (exit status 3 when there is none)."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        user = runtime.find_user(tray, external_user_id)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        user = backend.find_user(tray, external_user_id)
     if user is None:  # with --json, the error is the JSON (run() prints it)
         raise CliError("no user has this external user id", exit_code=3)
     output.record(user, as_json=as_json, title="User")
@@ -244,10 +243,10 @@ def users_list(
     as_json: JsonFlag = False,
 ) -> None:
     """List end users."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        rows = runtime.list_users(tray, page_size=page_size, limit=limit)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        rows = backend.list_users(tray, page_size=page_size, limit=limit)
     output.table(
         rows, ["id", "name", "external_user_id", "is_test_user"], as_json=as_json, title="Users"
     )
@@ -260,12 +259,12 @@ def users_delete(
     as_json: JsonFlag = False,
 ) -> None:
     """Delete an end user (Tray also deletes their solution instances)."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
     if not yes and not _confirm("Delete this user and their solution instances?"):
         raise CliError("not confirmed (pass --yes)", exit_code=1)
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        runtime.delete_user(tray, user_id)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        backend.delete_user(tray, user_id)
     output.done({"deleted": user_id}, as_json=as_json, message=f"deleted user {user_id}")
 
 
@@ -273,10 +272,10 @@ def users_delete(
 @auths_app.command("list")
 def auths_list(user: UserOpt, as_json: JsonFlag = False) -> None:
     """List the user's authentications."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        rows = runtime.list_auths(tray, user)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        rows = backend.list_auths(tray, user)
     output.table(
         rows,
         ["id", "name", "service_name", "service_version", "environment_id", "environment_title"],
@@ -292,10 +291,10 @@ def auths_get(
     as_json: JsonFlag = False,
 ) -> None:
     """Show an auth's metadata (never its credentials)."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        record = runtime.get_auth(tray, user, auth_id)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        record = backend.get_auth(tray, user, auth_id)
     output.record(record, as_json=as_json, title="Authentication")
 
 
@@ -312,10 +311,10 @@ def auths_full(
     as_json: JsonFlag = False,
 ) -> None:
     """Show an auth with its credentials and user data, values masked unless --show-secrets."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        record = runtime.full_auth(
+    with backend.open_client(SETTINGS.connection()) as tray:
+        record = backend.full_auth(
             tray, user, auth_id, show_secrets=show_secrets, force_refresh=force_refresh
         )
     output.record(record, as_json=as_json, title="Authentication (full)")
@@ -363,7 +362,7 @@ def auths_create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create (import) an auth for the user; validated against the environment first."""
-    from tray_ext.cli import inputs, output, runtime
+    from tray_ext.cli import backend, inputs, output
 
     if api not in ("rest", "graphql"):
         raise CliError("--api must be rest or graphql", exit_code=2)
@@ -371,8 +370,8 @@ def auths_create(
     data = inputs.secret_object(
         user_data_file, user_data or [], what="user data", literals_allowed=True
     )
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        auth_id = runtime.create_auth(
+    with backend.open_client(SETTINGS.connection()) as tray:
+        auth_id = backend.create_auth(
             tray,
             user,
             service=service,
@@ -401,14 +400,14 @@ def auths_update(
     as_json: JsonFlag = False,
 ) -> None:
     """Replace an auth's name, credentials, user data and scopes (Tray has no partial update)."""
-    from tray_ext.cli import inputs, output, runtime
+    from tray_ext.cli import backend, inputs, output
 
     credentials = inputs.secret_object(credentials_file, credential or [], what="credentials")
     data = inputs.secret_object(
         user_data_file, user_data or [], what="user data", literals_allowed=True
     )
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        record = runtime.update_auth(
+    with backend.open_client(SETTINGS.connection()) as tray:
+        record = backend.update_auth(
             tray,
             user,
             auth_id,
@@ -429,12 +428,12 @@ def auths_delete(
     as_json: JsonFlag = False,
 ) -> None:
     """Delete an auth."""
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
     if not yes and not _confirm("Delete this authentication?"):
         raise CliError("not confirmed (pass --yes)", exit_code=1)
-    with runtime.open_client(SETTINGS.connection()) as tray:
-        runtime.delete_auth(tray, user, auth_id)
+    with backend.open_client(SETTINGS.connection()) as tray:
+        backend.delete_auth(tray, user, auth_id)
     output.done({"deleted": auth_id}, as_json=as_json, message=f"deleted auth {auth_id}")
 
 
@@ -474,24 +473,24 @@ def dialog_url(
 
     The URL holds a one-time authorization code valid for 5 minutes: open it once.
     """
-    from tray_ext.cli import output, runtime
+    from tray_ext.cli import backend, output
 
     kinds = sum(1 for flag in (edit is not None, slot is not None, wizard) if flag)
     if kinds > 1:
         raise CliError("give at most one of --edit, --slot, --wizard", exit_code=2)
     if (slot is not None or wizard) and instance is None:
         raise CliError("--slot and --wizard need --instance", exit_code=2)
-    with runtime.open_client(SETTINGS.connection()) as tray:
+    with backend.open_client(SETTINGS.connection()) as tray:
         if edit is not None:
-            url = runtime.edit_url(tray, user, edit, embedded_id=embedded_id, domain=domain)
+            url = backend.edit_url(tray, user, edit, embedded_id=embedded_id, domain=domain)
         elif slot is not None and instance is not None:
-            url = runtime.slot_url(
+            url = backend.slot_url(
                 tray, user, instance, slot, embedded_id=embedded_id, domain=domain
             )
         elif wizard and instance is not None:
-            url = runtime.wizard_url(tray, user, instance, embedded_id=embedded_id, domain=domain)
+            url = backend.wizard_url(tray, user, instance, embedded_id=embedded_id, domain=domain)
         else:
-            url = runtime.auth_url(
+            url = backend.auth_url(
                 tray,
                 user,
                 embedded_id=embedded_id,
@@ -653,12 +652,12 @@ def _confirm(question: str) -> bool:
 
 
 def _click_exceptions() -> Any:
-    """click's exception module: typer vendors click in recent versions."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - older typer uses click itself
-        from click import exceptions  # type: ignore[no-redef]
-    return exceptions
+    """click's exception module, wherever this typer takes click from: the module that defines
+    the public `typer.BadParameter` (click.exceptions, or since typer 0.2x the copy typer vendors,
+    whose path is private). click has kept all its exceptions in that one module."""
+    import importlib
+
+    return importlib.import_module(typer.BadParameter.__module__)
 
 
 def wants_json(argv: Sequence[str]) -> bool:
@@ -728,7 +727,7 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return fail("Interrupted", "interrupted", 130)
     except Exception as exc:
-        from tray_ext.cli.runtime import describe_error
+        from tray_ext.cli.backend import describe_error
 
         message, code = describe_error(exc, verbose=verbose)
         hint = None if verbose or code != 1 or _is_known(exc) else "run with --verbose for details"
@@ -758,7 +757,7 @@ def _fail(kind: str, message: str, code: int, *, hint: str | None, as_json: bool
 
 
 def _is_known(exc: BaseException) -> bool:
-    from tray_ext.cli.runtime import is_tray_error
+    from tray_ext.cli.backend import is_tray_error
 
     return is_tray_error(exc)
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+ARGV: list[str] = []
+"""The arguments of this run (set by `app.run`), for "resume with the same command" hints."""
+
 
 def _options(command: Any) -> dict[str, bool]:
     """Every option string of `command` -> whether it takes a value."""

@@ -24,7 +24,7 @@ from tray_ext.cli.errors import CliError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tray_ext.importer.runner import ImportResult
+    from tray_ext.importer import ImportResult
 
 DEMO_RATE_LIMIT = 30.0  # Tray's own limit (requests/s per token): the demo runs under it.
 
@@ -46,11 +46,11 @@ def run_demo(*, out: Path, input_file: Path | None, concurrency: int, progress: 
     from rich.console import Console
     from rich.panel import Panel
 
+    from tray_ext.cli.backend import Connection, import_gateway
     from tray_ext.cli.emulator_cmd import load_emulator
     from tray_ext.cli.import_cmd import execute_with_signals, print_outcome
     from tray_ext.cli.progress import make_progress
-    from tray_ext.cli.runtime import Connection, import_gateway
-    from tray_ext.importer.runner import ImportOptions
+    from tray_ext.importer import ImportOptions
 
     if progress not in ("auto", "bar", "plain", "off"):
         raise CliError("--progress must be auto, bar, plain or off", exit_code=2)

@@ -30,11 +30,15 @@ from tray_ext.cli.errors import CliError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tray_ext.cli.runtime import Connection
-    from tray_ext.importer.execute import ExecutionStats, ProgressSink
-    from tray_ext.importer.gateway import Gateway
-    from tray_ext.importer.plan import Plan
-    from tray_ext.importer.runner import ImportOptions, ImportResult
+    from tray_ext.cli.backend import Connection
+    from tray_ext.importer import (
+        ExecutionStats,
+        Gateway,
+        ImportOptions,
+        ImportResult,
+        Plan,
+        ProgressSink,
+    )
 
 EXIT_DISK_FULL = 3
 
@@ -77,11 +81,9 @@ def run_import_command(
     try:
         from dataclasses import replace
 
-        from tray_ext.cli import runtime
+        from tray_ext.cli import backend
         from tray_ext.cli.progress import make_progress
-        from tray_ext.importer.runner import ImportOptions
-        from tray_ext.importer.shard import Shard
-        from tray_ext.importer.source import check_encoding
+        from tray_ext.importer import ImportOptions, Shard, check_encoding
 
         if api not in ("rest", "graphql"):
             raise CliError("--api must be rest or graphql", exit_code=2)
@@ -114,7 +116,7 @@ def run_import_command(
         sink = make_progress("off" if as_json else progress)
 
         async def go() -> ImportResult:
-            async with runtime.import_gateway(
+            async with backend.import_gateway(
                 connection, rate_limit=limit, audit_file=None if dry_run else paths.audit
             ) as gateway:
                 return await execute_with_signals(
@@ -138,11 +140,8 @@ def run_import_command(
 
 def import_error(exc: BaseException) -> tuple[str, int]:
     """One line and an exit code for what stops an import (never a value from the file)."""
-    from tray_ext.cli.runtime import describe_error
-    from tray_ext.importer.gateway import RemoteError
-    from tray_ext.importer.journal import DiskFull, JournalError
-    from tray_ext.importer.lock import ImportLocked
-    from tray_ext.importer.problems import InputError
+    from tray_ext.cli.backend import describe_error
+    from tray_ext.importer import DiskFull, ImportLocked, InputError, JournalError, RemoteError
 
     if isinstance(exc, DiskFull):
         return exc.message, EXIT_DISK_FULL
@@ -165,7 +164,7 @@ async def execute_with_signals(
     intro: str | None = None,
 ) -> ImportResult:
     """Run the import with Ctrl-C / SIGTERM wired to a graceful stop, showing plan and steps."""
-    from tray_ext.importer.runner import run_import
+    from tray_ext.importer import run_import
 
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -225,7 +224,7 @@ def _console(*, quiet: bool = False) -> Console:
 
 
 def _resume_command() -> str:
-    from tray_ext.cli.app import ARGV
+    from tray_ext.cli.argv import ARGV
 
     return "tray-ext " + shlex.join(ARGV)
 
@@ -422,7 +421,7 @@ def _failed_rows(report: Path, *, limit: int) -> Iterator[dict[str, str]]:
 def result_json(result: ImportResult) -> dict[str, Any]:
     from dataclasses import asdict
 
-    from tray_ext.importer.plan import summarize_counts
+    from tray_ext.importer import summarize_counts
 
     return {
         "status": result.status,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tray_ext.cli.errors import CliError
-from tray_ext.importer.secrets import (
+from tray_ext.importer import (
     ENV_PREFIX,
     ConfinedEnviron,
     SecretReferenceError,

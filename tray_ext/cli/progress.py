@@ -11,7 +11,7 @@ import sys
 import time
 from typing import IO, Any
 
-from tray_ext.importer.execute import NullProgress, ProgressSink
+from tray_ext.importer import NullProgress, ProgressSink
 
 
 def make_progress(mode: str, *, stream: IO[str] | None = None) -> ProgressSink:

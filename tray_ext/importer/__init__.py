@@ -79,6 +79,8 @@ scrubbing), ``plan`` (resolution and validation), ``journal`` (SQLite state mach
 ``execute`` (concurrent exactly-once execution), ``report``, ``lock`` (one import at a time
 per file and journal), ``runner`` (the whole import),
 ``gateway`` (what the importer needs from Tray) and ``tray_gateway`` (that, over ``AsyncTray``).
+The names a caller needs (the command line included) are re-exported here; the modules are the
+implementation.
 """
 
 from __future__ import annotations
@@ -87,12 +89,12 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from tray_ext.errors import TrayError
-from tray_ext.importer.execute import ExecutionStats, ProgressSink
-from tray_ext.importer.gateway import RemoteError
+from tray_ext.importer.execute import ExecutionStats, NullProgress, ProgressSink
+from tray_ext.importer.gateway import Gateway, RemoteError
 from tray_ext.importer.journal import DiskFull, JournalError
 from tray_ext.importer.lock import ImportLocked
-from tray_ext.importer.plan import Plan, build_plan
-from tray_ext.importer.problems import InputError, Problem
+from tray_ext.importer.plan import Plan, build_plan, summarize_counts
+from tray_ext.importer.problems import InputError, Problem, RowProblem
 from tray_ext.importer.retry import RetryPolicy
 from tray_ext.importer.runner import (
     ImportOptions,
@@ -100,6 +102,16 @@ from tray_ext.importer.runner import (
     ImportResult,
     run_import,
 )
+from tray_ext.importer.secrets import (
+    ENV_PREFIX,
+    ConfinedEnviron,
+    SecretReferenceError,
+    is_reference,
+    resolve_value,
+)
+from tray_ext.importer.shard import Shard
+from tray_ext.importer.source import check_encoding
+from tray_ext.importer.tray_gateway import TrayGateway
 
 if TYPE_CHECKING:
     from tray_ext import AsyncTray
@@ -110,8 +122,6 @@ async def import_file(tray: AsyncTray, options: ImportOptions, **kwargs: Any) ->
 
     Raises the `TrayError` family only (see the module docstring), never the importer's
     internal `RemoteError`."""
-    from tray_ext.importer.tray_gateway import TrayGateway
-
     gateway = TrayGateway(tray)
     try:
         return await run_import(gateway, options, **kwargs)
@@ -143,20 +153,33 @@ def import_file_sync(
 
 
 __all__ = [
+    "ENV_PREFIX",
+    "ConfinedEnviron",
     "DiskFull",
     "ExecutionStats",
+    "Gateway",
     "ImportLocked",
     "ImportOptions",
     "ImportPaths",
     "ImportResult",
     "InputError",
     "JournalError",
+    "NullProgress",
     "Plan",
     "Problem",
     "ProgressSink",
+    "RemoteError",
     "RetryPolicy",
+    "RowProblem",
+    "SecretReferenceError",
+    "Shard",
+    "TrayGateway",
     "build_plan",
+    "check_encoding",
     "import_file",
     "import_file_sync",
+    "is_reference",
+    "resolve_value",
     "run_import",
+    "summarize_counts",
 ]

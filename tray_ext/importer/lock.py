@@ -14,6 +14,15 @@ takes it exclusive, is refused while any shard runs and the other way round) and
 lock of its own, `<input>.shard-I-of-N.lock` beside the input (two workers on the same shard
 refuse each other, whatever journal each was given), besides its journal's.
 
+Every worker of one file must split it the same way: shards 1/4 and 1/3 hold different users,
+and together they would import some users twice (and journal them in two places). The shard
+lock files beside the input record each split used (they stay after the run), so a shard whose N
+differs from one found there is refused, naming `--shard`: at once when that other split is
+running now, and also when it ran before (its journals are of that split; the message says how
+to start over with another N). A shard looks before creating its lock file (so a refused split
+leaves no record) and again once it holds it, so two splits starting together see each other
+and neither goes on (both records then stay: the message says which to delete).
+
 Platforms without `fcntl` (Windows) use `msvcrt.locking` on the first byte instead (which has no
 shared lock: there a shard does not lock the input file itself, only its shard lock file).
 """
@@ -21,6 +30,8 @@ shared lock: there a shard does not lock the input file itself, only its shard l
 from __future__ import annotations
 
 import contextlib
+import glob
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -73,6 +84,41 @@ def _locked(path: Path, mode: str, what: str, *, shared: bool = False) -> Iterat
         yield
 
 
+_SHARD_LOCK = re.compile(r"shard-(\d+)-of-(\d+)\.lock")
+
+
+def _running(path: Path) -> bool:
+    """Whether another process holds `path`'s lock (probed shared: never blocks a prober)."""
+    try:
+        handle: IO[bytes] = path.open("ab")
+    except OSError:
+        return False
+    with handle:
+        return not _try_lock(handle, shared=True)
+
+
+def _refuse_other_splits(input_path: Path, shard: Shard) -> None:
+    """Refuse a shard whose N differs from a split recorded beside the input (module doc)."""
+    prefix = f"{input_path.name}."
+    for path in sorted(input_path.parent.glob(glob.escape(prefix) + "shard-*-of-*.lock")):
+        match = _SHARD_LOCK.fullmatch(path.name[len(prefix) :])
+        if match is None or int(match.group(2)) == shard.count:
+            continue
+        other = f"{int(match.group(1))}/{int(match.group(2))}"
+        if _running(path):
+            raise ImportLocked(
+                f"--shard {shard}: shard {other} of this input file is running; every worker "
+                f"of one file must use the same N (--shard I/{match.group(2)} here), or some "
+                "users would be imported by two workers"
+            )
+        raise ImportLocked(
+            f"--shard {shard}: this input file was imported in shards of {int(match.group(2))} "
+            f"({path.name} records it); use --shard I/{int(match.group(2))} to go on with that "
+            f"import, or delete {prefix}shard-*-of-{int(match.group(2))}.lock beside it (and "
+            "that split's journals) to start over with another N"
+        )
+
+
 @contextlib.contextmanager
 def import_lock(
     input_path: Path, journal_path: Path, *, shard: Shard | None = None
@@ -89,7 +135,9 @@ def import_lock(
                 _locked(input_path, "rb", "this input file (as a whole)", shared=True)
             )
             shard_lock = input_path.with_name(f"{input_path.name}.{shard.suffix}.lock")
+            _refuse_other_splits(input_path, shard)  # before our lock file records our split
             stack.enter_context(_locked(shard_lock, "ab", f"shard {shard} of this input file"))
+            _refuse_other_splits(input_path, shard)  # one started meanwhile: neither goes on
         stack.enter_context(_locked(lock_file, "ab", "this journal"))
         yield
     # The lock file stays: unlinking it would let a waiting opener and a new creator both "hold"

@@ -45,7 +45,7 @@ from tray_ext.importer.gateway import (
     RemoteError,
     Solution,
 )
-from tray_ext.importer.problems import InputError, Problem
+from tray_ext.importer.problems import InputError, RowProblem
 from tray_ext.importer.retry import RetryPolicy, read_with_retry
 from tray_ext.importer.rows import Api, RowSpec, interpret, materialize
 from tray_ext.importer.secrets import Scrubber
@@ -93,7 +93,7 @@ class Plan:
     file_signature: tuple[int, int]
     total_rows: int = 0
     valid_rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
     invalid_lines: set[int] = field(default_factory=set)
     services: dict[ServiceKey, tuple[str, int] | None] = field(default_factory=dict)
     environments: dict[tuple[str, int], Sequence[Environment]] = field(default_factory=dict)
@@ -135,7 +135,7 @@ class Plan:
     def users_existing(self) -> int:
         return sum(1 for uid in self.users.values() if uid is not None)
 
-    def records(self) -> Iterator[RowSpec | list[Problem]]:
+    def records(self) -> Iterator[RowSpec | list[RowProblem]]:
         """Re-read the file (streaming) and interpret each record again."""
         signature = _signature(self.path)
         if signature != self.file_signature:
@@ -143,16 +143,16 @@ class Plan:
         for item in read_records(self.path, self.format, encoding=self.encoding):
             if not self.owns(item):
                 continue
-            if isinstance(item, Problem):
+            if isinstance(item, RowProblem):
                 yield [item]
             else:
                 yield interpret(item, default_api=self.default_api)
 
-    def owns(self, item: Record | Problem) -> bool:
+    def owns(self, item: Record | RowProblem) -> bool:
         """Whether a row read from the file is this plan's (always, unless it is a shard's)."""
         if self.shard is None:
             return True
-        if isinstance(item, Problem):
+        if isinstance(item, RowProblem):
             return item.line == 0 or self.shard.owns("")
         return self.shard.owns(_user_id_cell(item.values))
 
@@ -442,9 +442,9 @@ def _check_row(
     seen: FirstSeen,
     seen_instances: FirstSeen,
     environ: Mapping[str, str],
-) -> list[Problem]:
+) -> list[RowProblem]:
     line = spec.line
-    problems: list[Problem] = []
+    problems: list[RowProblem] = []
     service = plan.services.get(spec.service_ref)
     if service is None:
         field_name = "service" if spec.service is not None else "connector"
@@ -453,11 +453,11 @@ def _check_row(
             if spec.service is not None
             else "no such connector and connector version in Tray (see `tray-ext connectors`)"
         )
-        return [Problem(line, field_name, what)]
+        return [RowProblem(line, field_name, what)]
     environment = find_environment(plan.environments.get(service, ()), spec.environment)
     if environment is None:
         return [
-            Problem(
+            RowProblem(
                 line,
                 "environment",
                 "the service has no environment with this title or id "
@@ -469,12 +469,12 @@ def _check_row(
         plan.user_names
     ):
         problems.append(
-            Problem(line, "user_name", "required: no Tray user has this external_user_id yet")
+            RowProblem(line, "user_name", "required: no Tray user has this external_user_id yet")
         )
 
     if spec.api == "graphql" and not environment.service_id:
         problems.append(
-            Problem(line, "api", "graphql needs the service id, which Tray did not give")
+            RowProblem(line, "api", "graphql needs the service id, which Tray did not give")
         )
 
     credentials, cred_problems = materialize(
@@ -500,7 +500,7 @@ def _check_row(
         for fp in gateway.validate(
             environment, credentials=credentials, user_data=user_data, scopes=spec.scopes
         ):
-            problems.append(Problem(line, scrub(fp.path), scrub(fp.rule)))
+            problems.append(RowProblem(line, scrub(fp.path), scrub(fp.rule)))
     del credentials, user_data
 
     if spec.solution_id:
@@ -509,7 +509,7 @@ def _check_row(
     first = seen.first_line(int(row_key(spec, environment)[:16], 16), line)
     if first is not None:
         problems.append(
-            Problem(
+            RowProblem(
                 line,
                 "auth_name",
                 f"duplicate of line {first} (same user, auth name and service environment)",
@@ -522,7 +522,7 @@ def _check_row(
         first_inst = seen_instances.first_line(int.from_bytes(inst[:8], "big"), line)
         if first_inst is not None:
             problems.append(
-                Problem(
+                RowProblem(
                     line,
                     "instance_name",
                     f"duplicate of line {first_inst} (same user, solution and instance name)",
@@ -544,12 +544,12 @@ def _check_row(
     return problems
 
 
-def _check_solution(plan: Plan, spec: RowSpec) -> list[Problem]:
+def _check_solution(plan: Plan, spec: RowSpec) -> list[RowProblem]:
     line = spec.line
     solution = plan.solutions.get(spec.solution_id or "")
     if solution is None:
-        return [Problem(line, "solution_id", "no solution with this id in Tray")]
-    problems: list[Problem] = []
+        return [RowProblem(line, "solution_id", "no solution with this id in Tray")]
+    problems: list[RowProblem] = []
     slot = spec.auth_slot or ""
     if slot not in solution.auth_slots:
         hint = (
@@ -558,12 +558,14 @@ def _check_solution(plan: Plan, spec: RowSpec) -> list[Problem]:
             else ""
         )
         problems.append(
-            Problem(line, "auth_slot", f"the solution has no auth slot with this externalId{hint}")
+            RowProblem(
+                line, "auth_slot", f"the solution has no auth slot with this externalId{hint}"
+            )
         )
     for key in spec.config:
         if key not in solution.config_slots:
             problems.append(
-                Problem(
+                RowProblem(
                     line, f"config.{key}", "the solution has no config slot with this externalId"
                 )
             )

@@ -13,7 +13,7 @@ from tray_ext.errors import TrayError
 
 
 @dataclass(frozen=True, order=True)
-class Problem:
+class RowProblem:
     """One rule one row breaks.
 
     `line` is the 1-based line where the row starts in the input file (0 for the file as a
@@ -37,3 +37,8 @@ class InputError(TrayError):
     Raised before any row is looked at; the message names the file and the reason, not content.
     A `TrayError`, so a caller of `import_file` catches one family of errors.
     """
+
+
+Problem = RowProblem
+"""The name before 0.3, kept for code written against 0.2: `RowProblem` no longer shares its name
+with `tray_ext.errors.Problem`."""

@@ -31,7 +31,7 @@ from typing import Literal
 from tray_ext.importer import journal as J
 from tray_ext.importer.journal import Journal
 from tray_ext.importer.plan import Plan
-from tray_ext.importer.problems import Problem
+from tray_ext.importer.problems import RowProblem
 from tray_ext.importer.rows import interpret
 from tray_ext.importer.source import read_records
 
@@ -79,14 +79,14 @@ def report_format(path: Path) -> ReportFormat:
 
 def report_rows(plan: Plan, journal: Journal | None) -> Iterator[ReportRow]:
     """Every row of the input (of the plan's shard), in file order, with its outcome."""
-    by_line: dict[int, list[Problem]] = defaultdict(list)
+    by_line: dict[int, list[RowProblem]] = defaultdict(list)
     for problem in plan.problems:
         by_line[problem.line].append(problem)
     run = journal.run if journal is not None else None
     for item in read_records(plan.path, plan.format, encoding=plan.encoding):
         if not plan.owns(item):
             continue
-        if isinstance(item, Problem):
+        if isinstance(item, RowProblem):
             yield ReportRow(item.line, outcome="invalid", error=_problems_text(by_line, item.line))
             continue
         values = item.values
@@ -172,5 +172,5 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _problems_text(by_line: dict[int, list[Problem]], line: int) -> str:
+def _problems_text(by_line: dict[int, list[RowProblem]], line: int) -> str:
     return "; ".join(f"{p.field}: {p.rule}" if p.field else p.rule for p in by_line.get(line, []))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tray_ext.importer.problems import Problem
+from tray_ext.importer.problems import RowProblem
 from tray_ext.importer.secrets import SecretReferenceError, resolve_value
 from tray_ext.importer.source import Record, looks_like_name
 
@@ -105,15 +105,15 @@ class RowSpec:
         )
 
 
-def interpret(record: Record, *, default_api: Api = "rest") -> RowSpec | list[Problem]:
+def interpret(record: Record, *, default_api: Api = "rest") -> RowSpec | list[RowProblem]:
     """Check a record's shape and build its `RowSpec`, or list every problem in it."""
-    problems: list[Problem] = []
+    problems: list[RowProblem] = []
     line = record.line
     values = record.values
     flat, nested = _split_columns(values)
 
     def bad(field_name: str, rule: str) -> None:
-        problems.append(Problem(line, field_name, rule))
+        problems.append(RowProblem(line, field_name, rule))
 
     for position, key in enumerate(values, start=1):
         if key not in KNOWN_FIELDS and not any(key.startswith(p + ".") for p in OBJECT_FIELDS):
@@ -337,7 +337,7 @@ def materialize(
     line: int,
     base_dir: Path,
     environ: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Any], list[Problem]]:
+) -> tuple[dict[str, Any], list[RowProblem]]:
     """The values to send: references resolved, CSV cells typed from `schema`'s property types.
 
     Typing is a convenience for CSV, not validation: a cell is converted only when the schema
@@ -347,12 +347,12 @@ def materialize(
     properties = schema.get("properties") if isinstance(schema, Mapping) else None
     props: Mapping[str, Any] = properties if isinstance(properties, Mapping) else {}
     result: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems: list[RowProblem] = []
     for key, value in values.items():
         try:
             resolved = resolve_value(value, base_dir, environ)
         except SecretReferenceError as exc:
-            problems.append(Problem(line, f"{prefix}.{key}", str(exc)))
+            problems.append(RowProblem(line, f"{prefix}.{key}", str(exc)))
             continue
         if isinstance(value, Cell) and isinstance(resolved, str):
             resolved = _coerce(resolved, props.get(key))

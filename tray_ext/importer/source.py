@@ -3,7 +3,7 @@
 Records are yielded as they are read, so memory does not grow with the file. Each carries the
 line where it starts (a quoted CSV cell may span lines), which is what every problem and every
 report row points at. A record that cannot be read (bad CSV quoting, invalid JSON) becomes a
-`Problem` in the stream instead of stopping it: the plan lists every broken row at once.
+`RowProblem` in the stream instead of stopping it: the plan lists every broken row at once.
 
 What stops the whole file (`InputError`, one line naming the file and the line, never a cell):
 no such file, a first line that is not a header row (a headerless CSV would otherwise show its
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from tray_ext.importer.problems import InputError, Problem
+from tray_ext.importer.problems import InputError, RowProblem
 
 Format = Literal["csv", "jsonl"]
 
@@ -110,8 +110,8 @@ def detect_format(path: Path, explicit: str | None = None) -> Format:
 
 def read_records(
     path: Path, fmt: Format, *, encoding: str = DEFAULT_ENCODING
-) -> Iterator[Record | Problem]:
-    """Yield each row of `path` as a `Record`, or a `Problem` when the row cannot be read."""
+) -> Iterator[Record | RowProblem]:
+    """Yield each row of `path` as a `Record`, or a `RowProblem` when the row cannot be read."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if fmt == "csv":
@@ -120,8 +120,8 @@ def read_records(
 
 
 def _guard(
-    path: Path, encoding: str, records: Iterator[Record | Problem]
-) -> Iterator[Record | Problem]:
+    path: Path, encoding: str, records: Iterator[Record | RowProblem]
+) -> Iterator[Record | RowProblem]:
     """Turn a decoding error anywhere into one clear `InputError` naming the line."""
     try:
         yield from records
@@ -166,7 +166,7 @@ def csv_header(path: Path, encoding: str = DEFAULT_ENCODING) -> list[str]:
     return names
 
 
-def _read_csv(path: Path, encoding: str) -> Iterator[Record | Problem]:
+def _read_csv(path: Path, encoding: str) -> Iterator[Record | RowProblem]:
     header = csv_header(path, encoding)
     try:
         handle = path.open(newline="", encoding=encoding)
@@ -188,13 +188,13 @@ def _read_csv(path: Path, encoding: str) -> Iterator[Record | Problem]:
             except csv.Error as exc:
                 rule = _csv_rule(str(exc))
                 last_line = reader.line_num
-                yield Problem(start, "", rule)
+                yield RowProblem(start, "", rule)
                 continue
             last_line = reader.line_num
             if not cells or all(not cell.strip() for cell in cells):
                 continue  # blank line
             if len(cells) > len(header):
-                yield Problem(
+                yield RowProblem(
                     start,
                     "",
                     f"row has {len(cells)} cells but the header has {len(header)} columns "
@@ -216,7 +216,7 @@ def _csv_rule(message: str) -> str:
     return f"bad CSV quoting: {message}"
 
 
-def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
+def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | RowProblem]:
     try:
         handle = path.open(encoding=encoding)
     except OSError as exc:
@@ -231,7 +231,7 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
             if not text.strip():
                 continue
             if len(text) > MAX_CELL:
-                yield Problem(
+                yield RowProblem(
                     line_no,
                     "",
                     f"the line is larger than {MAX_CELL // 1024} KB (lines this large are refused)",
@@ -241,9 +241,9 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
                 # exc.msg names the syntax rule only; exc.doc (the line) is never shown.
-                yield Problem(line_no, "", f"not valid JSON: {exc.msg} at column {exc.colno}")
+                yield RowProblem(line_no, "", f"not valid JSON: {exc.msg} at column {exc.colno}")
                 continue
             if not isinstance(value, dict):
-                yield Problem(line_no, "", "the line is not a JSON object")
+                yield RowProblem(line_no, "", "the line is not a JSON object")
                 continue
             yield Record(line_no, value)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from tray_ext._generated.tables import CREATED_ID
 from tray_ext.hookspecs import hookimpl
 from tray_ext.redaction import scrub
 
@@ -37,13 +38,6 @@ __all__ = ["AuditPlugin", "JsonLinesWriter"]
 
 log = logging.getLogger("tray_ext.audit")
 
-# Where a create's new id is in its response (REST body / GraphQL data).
-_CREATED_ID: dict[str, tuple[str, ...]] = {
-    "createUserAuthentication": ("id",),
-    "CreateUserAuthentication": ("data", "createUserAuthentication", "authenticationId"),
-    "CreateExternalUser": ("data", "createExternalUser", "userId"),
-    "CreateSolutionInstance": ("data", "createSolutionInstance", "solutionInstance", "id"),
-}
 _ERROR_CODE_OUTCOMES = frozenset({"client_error", "auth_failed", "rate_limited", "graphql_error"})
 
 
@@ -173,7 +167,7 @@ class AuditPlugin:
         }
         response = attempt.response
         if response is not None:
-            path = _CREATED_ID.get(call.operation)
+            path = CREATED_ID.get(call.operation)
             if path is not None and attempt.kind == "ok":
                 created = _dig(_json(response.content), path)
                 if isinstance(created, str):

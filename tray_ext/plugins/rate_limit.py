@@ -51,6 +51,11 @@ class TokenBucket:
         self._level -= 1.0
         return 0.0 if self._level >= 0 else -self._level / self._rate + self.MARGIN
 
+    def set_rate(self, rate: float, now: float) -> None:
+        """From now on refill at `rate` (what refilled until now, at the old one, stays)."""
+        self._refill(now)
+        self._rate = rate
+
     def drain(self, now: float) -> None:
         """The server refused us: no slot is free right now."""
         self._refill(now)

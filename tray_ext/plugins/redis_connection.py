@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REDIS_URL_ENV",
     "Outage",
+    "redis_configured",
     "redis_errors",
     "redis_url",
     "safe_location",
@@ -38,6 +39,11 @@ REDIS_URL_ENV = "TRAY_REDIS_URL"
 SOCKET_TIMEOUT = 0.5
 """Seconds before a Redis request counts as failed: Redis answers in well under a millisecond
 on a healthy network, and a hung Redis must turn into the local fallback quickly."""
+
+
+def redis_configured() -> bool:
+    """Whether `TRAY_REDIS_URL` names a Redis: the Redis built-ins are on by default only then."""
+    return bool(os.environ.get(REDIS_URL_ENV, "").strip())
 
 
 def redis_url(url: str | None) -> str:

@@ -31,13 +31,18 @@ wider-scoped than configured (another team's service on the same org, a per-org 
 shared rate is cut multiplicatively (`decrease`, at most once per `cooldown` seconds, never
 under `min_rate`) and the bucket is drained (nothing is free right now), then the rate recovers
 additively (`increase` requests/s per second) up to the configured rate. The rate lives in
-Redis with the bucket, so every process backs off together.
+Redis with the bucket, so every process backs off together. The slots a process already holds
+are kept: Redis charged them, and throwing them away (as this plugin once did) made the
+refresher reserve as many again, due later, and left Tray idle for seconds.
 
 When Redis is unreachable
 -------------------------
 One warning per process (tray_ext.plugins.redis_connection.Outage), then this process keeps its
 own local bucket at the configured rate (what the built-in rate_limit plugin does) and never
 fails a call; the refresher keeps trying and goes back to the shared bucket when Redis answers.
+The local bucket adapts the same way (`_LocalRate`: the scripts' AIMD for this process alone):
+the other processes fell back too, so together they now run over the org's limit and 429s
+are what says by how much.
 
 Use it with `Tray(plugins=[RedisRateLimitPlugin(url=...)])`, or set `TRAY_REDIS_URL` (it is then
 registered as the built-in `redis_rate_limit`). `TRAY_REDIS_RATE_SCOPE` (org | token) and
@@ -63,6 +68,7 @@ from tray_ext.plugins.rate_limit import TokenBucket, bucket_key
 from tray_ext.plugins.redis_connection import (
     Outage,
     import_redis,
+    redis_configured,
     redis_errors,
     redis_url,
     sync_client,
@@ -84,10 +90,16 @@ KEY_ENV = "TRAY_REDIS_RATE_KEY"
 
 LOOKAHEAD = 0.25
 """Seconds of this process's demand the refresher keeps reserved ahead."""
+DEMAND_WINDOW = 0.25
+"""Seconds of slots taken, at least, behind each estimate of this process's demand."""
 INTERVAL = 0.05
 """Seconds between refresher rounds when nothing wakes it earlier."""
-STALE = 1.0
-"""A reserved slot due more than this long ago is dropped (its moment passed unused)."""
+STALE = 0.5
+"""A reserved slot due more than this long ago is dropped (its moment passed unused). It is also
+the longest a slot can reach Tray after its moment, so the shared bucket keeps that much of the
+rate out of its burst (see `shared_burst`)."""
+IDLE = 1.0
+"""Seconds without a call after which the refresher stops reserving slots for a lane."""
 SILENCE = 1.5
 """No successful refresh for this long while calls wait: Redis counts as unreachable."""
 RETRY_EVERY = 1.0
@@ -147,24 +159,94 @@ return tostring(rate)
 """
 
 
+def shared_burst(rate: float, burst: float) -> float:
+    """The burst the shared bucket hands out: the configured one less `STALE` seconds of rate.
+
+    A slot may reach Tray up to `STALE` after its moment (held by a process busy elsewhere:
+    starting up, minting a token; plus a worker scheduled late on a loaded machine) while other
+    processes' slots arrive on time. A token bucket's output delayed by up to D conforms only to
+    a burst larger by rate x D: with the whole configured burst handed out, Tray's full bucket
+    overflows while the late slots are on their way, and the on-time slots after them meet 429s
+    (measured: four importers starting together against an org limit of 30/s, burst 50, drew a
+    dozen 429s in their first second, none with this headroom). The sustained rate is
+    unchanged: only the burst after a quiet spell is smaller."""
+    return max(1.0, burst - rate * STALE)
+
+
+class _LocalRate:
+    """The fallback bucket's adaptive rate: BACKOFF_SCRIPT and RESERVE_SCRIPT's AIMD, here."""
+
+    __slots__ = ("bucket", "cut", "rate", "updated")
+
+    def __init__(self, bucket: TokenBucket, rate: float, now: float) -> None:
+        self.bucket = bucket
+        self.rate = rate
+        self.updated = now
+        self.cut = -math.inf
+
+    def recover(self, max_rate: float, increase: float, now: float) -> None:
+        """Additive increase since the last look, up to the configured rate."""
+        rate = min(max_rate, self.rate + increase * max(0.0, now - self.updated))
+        self.updated = max(self.updated, now)
+        if rate != self.rate:
+            self.rate = rate
+            self.bucket.set_rate(rate, now)
+
+    def refused(self, decrease: float, min_rate: float, cooldown: float, now: float) -> None:
+        """Multiplicative decrease, at most once per cooldown; nothing is free right now."""
+        if now - self.cut >= cooldown:
+            self.rate = max(min_rate, self.rate * decrease)
+            self.cut = now
+            self.bucket.set_rate(self.rate, now)
+        self.bucket.drain(now)
+
+
 class _Lane:
     """This process's side of one shared bucket: reserved slots, demand, debt."""
 
-    __slots__ = ("debt", "demand", "last_due", "last_used", "rate", "refused", "slots", "used")
+    __slots__ = (
+        "debt",
+        "demand",
+        "last_due",
+        "last_used",
+        "rate",
+        "refused",
+        "slots",
+        "used",
+        "window",
+    )
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, now: float) -> None:
         self.slots: collections.deque[float] = collections.deque()
         self.rate = rate  # the shared rate as last seen (for pacing borrowed slots)
         self.last_due = 0.0
         self.debt = 0  # slots sent without a reservation, not yet charged
-        self.used = 0  # slots taken since the refresher last looked
+        self.used = 0  # slots taken since `window` began
+        self.window = now
         self.demand = 0.0  # slots per second, smoothed
         self.last_used = 0.0
         self.refused = False  # a 429 arrived: back off at the next refresh
 
+    def measure(self, now: float) -> None:
+        """Fold the slots taken over the last `DEMAND_WINDOW` or more into the demand.
+
+        Over a shorter span the estimate is noise: a refresher woken a millisecond after a
+        round by one slot taken would read a demand of a thousand a second (and reserve
+        seconds of the org's budget for this process alone)."""
+        span = now - self.window
+        if span >= DEMAND_WINDOW:
+            self.demand = 0.5 * self.demand + 0.5 * (self.used / span)
+            self.used = 0
+            self.window = now
+
 
 class RedisRateLimitPlugin:
     """A Redis-shared, adaptive token bucket (see the module docstring)."""
+
+    @staticmethod
+    def wanted(config: ClientConfig) -> bool:
+        """On by default only when TRAY_REDIS_URL is set (or when given in `builtins=`)."""
+        return redis_configured()
 
     def __init__(
         self,
@@ -200,7 +282,7 @@ class RedisRateLimitPlugin:
         self._cooldown = cooldown
         self._enabled = True
         self._lanes: dict[str, _Lane] = {}
-        self._local: dict[str, TokenBucket] = {}
+        self._local: dict[str, _LocalRate] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -262,10 +344,12 @@ class RedisRateLimitPlugin:
             with self._lock:
                 lane = self._lane(key)
                 lane.refused = True
-                lane.slots.clear()  # Tray has nothing free now: the reserved moments are moot
-                bucket = self._local.get(key)
-                if bucket is not None:
-                    bucket.drain(self._monotonic())
+                local = self._local.get(key)
+                if local is not None:
+                    now = self._monotonic()
+                    assert self._rate is not None
+                    local.recover(self._rate, self._increase, now)
+                    local.refused(self._decrease, self._min_rate, self._cooldown, now)
             self._wake.set()
 
     @hookimpl
@@ -284,15 +368,17 @@ class RedisRateLimitPlugin:
         lane = self._lanes.get(key)
         if lane is None:
             assert self._rate is not None
-            lane = self._lanes[key] = _Lane(self._rate)
+            lane = self._lanes[key] = _Lane(self._rate, self._monotonic())
         return lane
 
     def _local_delay(self, key: str, now: float) -> float:
-        bucket = self._local.get(key)
-        if bucket is None:
-            assert self._rate is not None
-            bucket = self._local[key] = TokenBucket(self._rate, float(self._burst or 1), now)
-        return bucket.reserve(now)
+        assert self._rate is not None
+        local = self._local.get(key)
+        if local is None:
+            bucket = TokenBucket(self._rate, float(self._burst or 1), now)
+            local = self._local[key] = _LocalRate(bucket, self._rate, now)
+        local.recover(self._rate, self._increase, now)
+        return local.bucket.reserve(now)
 
     def close(self) -> None:
         self._stop.set()
@@ -347,7 +433,7 @@ class RedisRateLimitPlugin:
     def _refresh(self) -> None:
         client = self._scripts()
         assert self._rate is not None
-        burst = float(self._burst or 1)
+        burst = shared_burst(self._rate, float(self._burst or 1))
         ttl = int(max(60.0, 2 * burst / self._rate) * 1000)
         if self._outage.down:
             client.ping()
@@ -355,13 +441,19 @@ class RedisRateLimitPlugin:
         with self._lock:
             work = []
             for key, lane in self._lanes.items():
-                elapsed = max(now - self._last_sync, 1e-3)
-                lane.demand = 0.5 * lane.demand + 0.5 * (lane.used / elapsed)
-                lane.used = 0
-                if now - lane.last_used > 5.0 and not lane.debt and not lane.refused:
+                lane.measure(now)
+                if now - lane.last_used > IDLE and not lane.debt and not lane.refused:
                     continue  # idle lane: reserve nothing for it
-                ahead = sum(1 for due in lane.slots if due >= now)
-                wanted = max(2, math.ceil(lane.demand * LOOKAHEAD))
+                while lane.slots and lane.slots[0] < now - STALE:
+                    lane.slots.popleft()
+                # Every slot held counts, due or not: one already due is budget taken from the
+                # shared bucket all the same. Topping up only the future ones would hoard slots
+                # while this process is busy elsewhere (starting up, minting a token), then spend
+                # them all at once - a burst the other processes' slots never made room for.
+                ahead = len(lane.slots)
+                # Never more than LOOKAHEAD of the shared rate: slots beyond it would only be due
+                # later, and would hold the other processes' next slots back meanwhile.
+                wanted = max(1, math.ceil(min(lane.demand, lane.rate) * LOOKAHEAD))
                 work.append((key, lane, max(0, wanted - ahead), lane.debt, lane.refused))
                 lane.debt = 0
                 lane.refused = False

@@ -13,7 +13,9 @@ provider calls it, so its methods may do I/O; no hook does):
 * `set(key, token)` stores the token with a TTL of its remaining life (never longer than Tray
   accepts it) and releases the lock, if this process holds it (compare-and-delete in Lua, so a
   lock that expired and went to another process is not released by mistake).
-* A mint that fails leaves the lock to expire; the token provider raises the error as before.
+* A mint that fails releases the lock (`mint_failed`, which the token provider calls), so
+  another process mints at once rather than after `lock_timeout`; the provider raises the error
+  as before. A minter that dies leaves its lock to expire.
 
 Tokens are stored as JSON (token, user id, minted/expiry times) under `<prefix>:token:<key>`,
 where the key already names the API host and user. They never appear in a log line, a repr or
@@ -43,6 +45,7 @@ from tray_ext.plugins.redis_connection import (
     Outage,
     async_client,
     import_redis,
+    redis_configured,
     redis_errors,
     redis_url,
     sync_client,
@@ -209,6 +212,16 @@ class RedisTokenCache:
         except self._errors as error:
             self._failed(error)
 
+    def mint_failed(self, key: str) -> None:
+        """The mint this process's `get` took the lock for failed: let another process try."""
+        held = self._held.pop(key, None)
+        if held is None or self._resting():
+            return
+        try:
+            self._client().eval(RELEASE_SCRIPT, 1, self._lock_key(key), held)
+        except self._errors as error:
+            self._failed(error)
+
     def delete(self, key: str) -> None:
         self._local.delete(key)
         if self._resting():
@@ -284,6 +297,15 @@ class RedisTokenCache:
         except self._errors as error:
             self._afailed(error)
 
+    async def amint_failed(self, key: str) -> None:
+        held = self._held.pop(key, None)
+        if held is None or self._resting():
+            return
+        try:
+            await self._aclient().eval(RELEASE_SCRIPT, 1, self._lock_key(key), held)
+        except self._errors as error:
+            self._afailed(error)
+
     async def adelete(self, key: str) -> None:
         self._local.delete(key)
         if self._resting():
@@ -318,6 +340,11 @@ _PENDING: set[asyncio.Task[None]] = set()
 
 class RedisTokenCachePlugin:
     """Returns a `RedisTokenCache` from `tray_ext_token_cache`; closes it with the client."""
+
+    @staticmethod
+    def wanted(config: ClientConfig) -> bool:
+        """On by default only when TRAY_REDIS_URL is set (or when given in `builtins=`)."""
+        return redis_configured()
 
     def __init__(
         self, *, url: str | None = None, prefix: str = "tray_ext", lock_timeout: float = 15.0

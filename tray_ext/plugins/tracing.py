@@ -11,6 +11,7 @@ default), so a trace continues across the call.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tray_ext.hookspecs import hookimpl
@@ -26,10 +27,23 @@ __all__ = ["TracingPlugin"]
 log = logging.getLogger("tray_ext.plugins")
 
 _STATE = "tray_ext.tracing"
+TRACING_ENV = "TRAY_EXT_TRACING"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def requested(flag: bool, environ: Mapping[str, str]) -> bool:
+    """Whether a client wants tracing: its `tracing=` argument, or TRAY_EXT_TRACING set to a
+    true value (1, true, yes, on) for every client of the process."""
+    return flag or environ.get(TRACING_ENV, "").strip().lower() in _TRUE
 
 
 class TracingPlugin:
     """Starts a span when a call starts, ends it when the call finishes."""
+
+    @staticmethod
+    def wanted(config: ClientConfig) -> bool:
+        """On only when asked for: `Tray(tracing=True)` or TRAY_EXT_TRACING (see `requested`)."""
+        return config.tracing
 
     def __init__(self, *, tracer: Any = None) -> None:
         self._tracer = tracer

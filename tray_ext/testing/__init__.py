@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .app import DEFAULT_EMBEDDED_ID, DEFAULT_MASTER_TOKEN, Emulator
     from .catalogue import Catalogue, default_catalogue, fixed_id
-    from .clock import Clock
+    from .clock import Clock, EmulatorClock
     from .faults import FaultDecision, FaultInjector, FaultRule, parse_fault_spec
     from .ratelimit import RateLimiter, parse_rate_limit
     from .records import ORG, Auth, AuthSlot, ConfigSlot, Solution, SolutionInstance, User
@@ -33,6 +33,7 @@ _EXPORTS = {
     "default_catalogue": "catalogue",
     "fixed_id": "catalogue",
     "Clock": "clock",
+    "EmulatorClock": "clock",
     "FaultDecision": "faults",
     "FaultInjector": "faults",
     "FaultRule": "faults",
@@ -63,6 +64,7 @@ __all__ = [
     "Clock",
     "ConfigSlot",
     "Emulator",
+    "EmulatorClock",
     "FaultDecision",
     "FaultInjector",
     "FaultRule",

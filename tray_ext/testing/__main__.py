@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import state as _state
 from .app import DEFAULT_EMBEDDED_ID, DEFAULT_MASTER_TOKEN, Emulator
-from .clock import Clock
+from .clock import EmulatorClock
 from .faults import FaultInjector
 from .ratelimit import DEFAULT_BURST, SCOPES, parse_rate_limit
 from .server import serve_in_thread
@@ -193,7 +193,7 @@ def make_emulator(args: argparse.Namespace) -> Emulator:
         seed=args.seed,
         db_path=args.db,
         embedded_id=args.embedded_id,
-        clock=Clock(offset=args.clock_offset),
+        clock=EmulatorClock(offset=args.clock_offset),
     )
 
 

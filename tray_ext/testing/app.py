@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .catalogue import Catalogue, default_catalogue
-from .clock import Clock
+from .clock import EmulatorClock
 from .contract import load_contract
 from .dialog import AuthDialog
 from .faults import FaultInjector, FaultRule
@@ -133,7 +133,7 @@ class Emulator:
         seed: int = 0,
         db_path: str | os.PathLike[str] | None = None,
         embedded_id: str = DEFAULT_EMBEDDED_ID,
-        clock: Clock | None = None,
+        clock: EmulatorClock | None = None,
         catalogue: Catalogue | None = None,
         validate_responses: bool = True,
         rate_limit_scope: str = "token",
@@ -142,7 +142,7 @@ class Emulator:
             raise ValueError("the master token must not be empty")
         self.master_token = master_token
         self.embedded_id = embedded_id
-        self.clock = clock or Clock()
+        self.clock = clock or EmulatorClock()
         self.catalogue = catalogue or default_catalogue()
         self.storage = Storage(db_path)
         self.state = State(self.storage, self.catalogue, self.clock, master_token)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 
-class Clock:
+class EmulatorClock:
     """Wall-clock time plus an adjustable offset; safe to share between threads."""
 
     def __init__(self, *, offset: float = 0.0, source: Callable[[], float] = time.time) -> None:
@@ -50,3 +50,8 @@ def iso_utc(timestamp: float) -> str:
     """An epoch timestamp as ``2023-06-29T14:55:54.518Z``."""
     moment = datetime.fromtimestamp(timestamp, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+Clock = EmulatorClock
+"""The name before 0.3, kept for code written against 0.2: `EmulatorClock` no longer shares its name
+with `tray_ext.clock.Clock`, the runtime's clock protocol (which it does not implement)."""

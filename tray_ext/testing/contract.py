@@ -35,7 +35,7 @@ from openapi_core.validation.response.exceptions import MissingData
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from starlette.datastructures import Headers, QueryParams
 
-from .schemas import Problem, describe_errors
+from .schemas import SchemaViolation, describe_errors
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class RequestRejected(Exception):
     """A request that breaks the contract; ``status`` is 400 (or 401 for a missing bearer, 404
     for a path the contract has no operation for, e.g. a parameter holding a line break)."""
 
-    def __init__(self, status: int, problems: list[Problem]) -> None:
+    def __init__(self, status: int, problems: list[SchemaViolation]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.status = status
         self.problems = problems
@@ -122,16 +122,16 @@ class Contract:
         errors = list(self.api.iter_request_errors(request))
         if not errors:
             return
-        problems: list[Problem] = []
+        problems: list[SchemaViolation] = []
         status = 400
         for error in errors:
             if isinstance(error, PathError):
                 # The router matched but the contract's templates do not: no such resource.
-                raise RequestRejected(404, [Problem("#/path", "path", "no such operation")])
+                raise RequestRejected(404, [SchemaViolation("#/path", "path", "no such operation")])
             if isinstance(error, SecurityValidationError):
                 status = 401
                 problems.append(
-                    Problem("#/header/Authorization", "security", "bearer token required")
+                    SchemaViolation("#/header/Authorization", "security", "bearer token required")
                 )
             else:
                 problems.extend(_request_problems(error))
@@ -198,7 +198,7 @@ def _schema_errors(error: BaseException) -> tuple[Any, ...] | None:
     return None
 
 
-def _request_problems(error: BaseException) -> list[Problem]:
+def _request_problems(error: BaseException) -> list[SchemaViolation]:
     if isinstance(error, ParameterValidationError):
         pointer = f"#/{error.location}/{error.name}"
         schema_errors = _schema_errors(error)
@@ -206,24 +206,26 @@ def _request_problems(error: BaseException) -> list[Problem]:
             return describe_errors(schema_errors, pointer)
         cause = error.__cause__
         if cause is not None and type(cause).__name__ == "CastError":
-            return [Problem(pointer, "type", "cannot be read as the documented type")]
+            return [SchemaViolation(pointer, "type", "cannot be read as the documented type")]
         if type(error).__name__.startswith("Missing"):
-            return [Problem(pointer, "required", "required parameter not found")]
-        return [Problem(pointer, "parameter", "invalid parameter")]
+            return [SchemaViolation(pointer, "required", "required parameter not found")]
+        return [SchemaViolation(pointer, "parameter", "invalid parameter")]
     if isinstance(error, MissingRequestBodyError):
-        return [Problem("#", "required", "request body is required")]
+        return [SchemaViolation("#", "required", "request body is required")]
     if isinstance(error, RequestBodyValidationError):
         schema_errors = _schema_errors(error)
         if schema_errors:
             return describe_errors(schema_errors, "#")
         if isinstance(error.__cause__, MediaTypeDeserializeError):
-            return [Problem("#", "json", "request body is not valid JSON")]
+            return [SchemaViolation("#", "json", "request body is not valid JSON")]
         if isinstance(error.__cause__, MediaTypeNotFound) or isinstance(error, MediaTypeNotFound):
-            return [Problem("#", "content-type", "send the body as application/json")]
-        return [Problem("#", "body", "invalid request body")]
+            return [SchemaViolation("#", "content-type", "send the body as application/json")]
+        return [SchemaViolation("#", "body", "invalid request body")]
     if isinstance(error, MediaTypeNotFound):
-        return [Problem("#", "content-type", "send the body as application/json")]
-    return [Problem("#", type(error).__name__, "the request does not match the API contract")]
+        return [SchemaViolation("#", "content-type", "send the body as application/json")]
+    return [
+        SchemaViolation("#", type(error).__name__, "the request does not match the API contract")
+    ]
 
 
 def _response_problems(error: BaseException) -> list[str]:

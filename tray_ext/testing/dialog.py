@@ -37,9 +37,9 @@ from starlette.routing import Route
 
 from .catalogue import Environment
 from .records import Auth
-from .schemas import Problem, translate_draft03_required
+from .schemas import SchemaViolation, translate_draft03_required
 from .services import Services, logger
-from .state import InvalidCode, Principal, TrayError
+from .state import InvalidCode, Principal, Refusal
 
 #: How long a dialog, once opened, may take to be submitted.
 SESSION_TTL = 30 * 60.0
@@ -364,7 +364,7 @@ class AuthDialog:
         except DialogError as error:
             logger.info("auth dialog error: %s", error)
             return error_page(str(error))
-        except (InvalidCode, TrayError) as error:
+        except (InvalidCode, Refusal) as error:
             logger.info("auth dialog error: %s", error.message)
             return error_page(error.message)
 
@@ -686,7 +686,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _field_problems(
-    problems: list[Problem], specs: list[FieldSpec]
+    problems: list[SchemaViolation], specs: list[FieldSpec]
 ) -> list[tuple[str | None, str]]:
     """Schema problems as (input name, message) pairs a person can act on."""
     by_pointer = {f"#/{spec.group}/{spec.key}": spec for spec in specs}

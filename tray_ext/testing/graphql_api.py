@@ -55,7 +55,7 @@ from .records import Auth, BareText, Page, Solution, SolutionInstance, User
 from .rest import bearer_token
 from .services import Services, logger
 from .specfiles import graphql_schema_path
-from .state import InvalidInput, NotFound, Principal, TrayError
+from .state import InvalidInput, NotFound, Principal, Refusal
 
 UNAUTHORIZED = {"message": "Unauthorized"}
 EXPLICIT_DENY = {"message": "User is not authorized to access this resource with an explicit deny"}
@@ -184,7 +184,7 @@ def tray_errors(resolver: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
         try:
             return resolver(obj, info, **kwargs)
-        except TrayError as error:
+        except Refusal as error:
             raise TrayGraphQLError(error.message, code=error.graphql_code) from None
 
     return wrapper

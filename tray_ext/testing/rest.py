@@ -28,7 +28,7 @@ from .connection import DroppedConnectionResponse
 from .contract import RequestRejected, error_body
 from .schemas import everit_message
 from .services import Services, logger
-from .state import AccessNotAllowed, InvalidInput, NotFound, Principal, TrayError
+from .state import AccessNotAllowed, InvalidInput, NotFound, Principal, Refusal
 
 UNAUTHORIZED_MESSAGE = "The request is unauthorized"
 RATE_LIMIT_MESSAGE = "Rate limit exceeded"
@@ -247,7 +247,7 @@ def _parsed_body(body: bytes) -> Any:
         return None
 
 
-def _error_result(error: TrayError) -> RestResult:
+def _error_result(error: Refusal) -> RestResult:
     if isinstance(error, NotFound):
         return _json(404, error_body(error.message, "resource_not_found"))
     if isinstance(error, AccessNotAllowed):
@@ -377,7 +377,7 @@ class RestGateway:
                 self._in_flight_calls += 1
         try:
             return handler(self.services, call)
-        except TrayError as error:
+        except Refusal as error:
             return _error_result(error)
         except Exception:
             logger.exception("emulator bug in REST handler %s", operation_id)

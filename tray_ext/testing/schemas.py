@@ -36,7 +36,7 @@ class _Validator(Protocol):
 
 
 @dataclass(frozen=True)
-class Problem:
+class SchemaViolation:
     """One schema violation: where (a JSON pointer), which rule, and a value-free message."""
 
     pointer: str
@@ -120,7 +120,9 @@ class SchemaChecker:
             self._cache[key] = compiled
         return compiled
 
-    def check(self, schema: Mapping[str, Any], instance: Any, pointer: str = "#") -> list[Problem]:
+    def check(
+        self, schema: Mapping[str, Any], instance: Any, pointer: str = "#"
+    ) -> list[SchemaViolation]:
         """Every violation of ``schema`` by ``instance``, with pointers under ``pointer``."""
         if not schema:
             return []
@@ -157,7 +159,7 @@ def _allowed(values: Any) -> str:
     return ", ".join(json.dumps(v) for v in values)
 
 
-def describe_error(error: Any, base: str = "#") -> Problem:
+def describe_error(error: Any, base: str = "#") -> SchemaViolation:
     """A value-free description of one ``jsonschema.ValidationError``.
 
     jsonschema's own messages embed the offending value ("'hunter2' is too short"), so they are
@@ -175,7 +177,7 @@ def describe_error(error: Any, base: str = "#") -> Problem:
             present = instance if isinstance(instance, dict) else {}
             missing = [str(name) for name in rule_value if name not in present]
         keys = ", ".join(missing) or "?"
-        return Problem(
+        return SchemaViolation(
             _pointer(base, parts), rule, f"required key [{keys}] not found", tuple(missing)
         )
     if rule == "additionalProperties":
@@ -184,7 +186,7 @@ def describe_error(error: Any, base: str = "#") -> Problem:
             sorted(str(k) for k in instance if k not in known) if isinstance(instance, dict) else []
         )
         message = f"extraneous key [{', '.join(extra)}] is not permitted"
-        return Problem(_pointer(base, parts), rule, message)
+        return SchemaViolation(_pointer(base, parts), rule, message)
     pointer = _pointer(base, parts)
     messages: dict[str, str] = {
         "type": f"expected type: {rule_value}, found: {_type_name(instance)}",
@@ -217,17 +219,24 @@ def describe_error(error: Any, base: str = "#") -> Problem:
             message = f"expected one of the types [{kinds}], found: {_type_name(instance)}"
         else:
             message = f"no subschema matched out of the total {count} subschemas"
-        return Problem(pointer, rule, message)
-    return Problem(pointer, rule, messages.get(rule, f"violates the '{rule}' rule"))
+        return SchemaViolation(pointer, rule, message)
+    return SchemaViolation(pointer, rule, messages.get(rule, f"violates the '{rule}' rule"))
 
 
-def describe_errors(errors: Iterable[Any], base: str = "#") -> list[Problem]:
+def describe_errors(errors: Iterable[Any], base: str = "#") -> list[SchemaViolation]:
     """Value-free descriptions of jsonschema errors, in a stable (pointer) order."""
     problems = [describe_error(error, base) for error in errors]
     return sorted(problems, key=lambda p: (p.pointer, p.rule, p.message))
 
 
-def everit_message(problems: Sequence[Problem], headline: str = "Schema validation errors:") -> str:
+def everit_message(
+    problems: Sequence[SchemaViolation], headline: str = "Schema validation errors:"
+) -> str:
     """Tray's message format: ``headline\\n[ 1 - #/x: ..., 2 - #/y: ... ]``."""
     items = ", ".join(f"{index} - {problem}" for index, problem in enumerate(problems, 1))
     return f"{headline}\n[ {items} ]"
+
+
+Problem = SchemaViolation
+"""The name before 0.3, kept for code written against 0.2: `SchemaViolation` no longer shares its
+name with `tray_ext.errors.Problem`."""

@@ -32,7 +32,7 @@ from .connection import DROP_CONNECTION
 if TYPE_CHECKING:
     from .app import Emulator
     from .catalogue import Catalogue
-    from .clock import Clock
+    from .clock import EmulatorClock
     from .faults import FaultInjector
     from .ratelimit import RateLimiter
     from .state import State
@@ -119,7 +119,7 @@ class ServedEmulator:
         return self.emulator.state
 
     @property
-    def clock(self) -> Clock:
+    def clock(self) -> EmulatorClock:
         """``clock.advance(seconds)`` moves token and code expiry."""
         return self.emulator.clock
 

@@ -10,7 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from .clock import Clock
+from .clock import EmulatorClock
 from .contract import Contract
 from .faults import FaultInjector
 from .ratelimit import RateLimiter
@@ -24,7 +24,7 @@ class Services:
     """The emulator's moving parts, as the request handlers see them."""
 
     state: State
-    clock: Clock
+    clock: EmulatorClock
     faults: FaultInjector
     limiter: RateLimiter
     contract: Contract

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .catalogue import Catalogue, Connector, Environment, Operation
-from .clock import Clock
+from .clock import EmulatorClock
 from .records import (
     Auth,
     AuthSlot,
@@ -25,7 +25,7 @@ from .records import (
     SolutionInstance,
     User,
 )
-from .schemas import Problem, SchemaChecker, everit_message
+from .schemas import SchemaChecker, SchemaViolation, everit_message
 from .storage import Storage, digest
 
 #: Lifetime of a user token minted by ``authorize``.
@@ -34,7 +34,7 @@ USER_TOKEN_TTL = 2 * 24 * 3600.0
 AUTHORIZATION_CODE_TTL = 5 * 60.0
 
 
-class TrayError(Exception):
+class Refusal(Exception):
     """A refusal Tray would give; REST and GraphQL map each kind to their own shape."""
 
     graphql_code: str | None = None
@@ -44,31 +44,31 @@ class TrayError(Exception):
         self.message = message
 
 
-class NotFound(TrayError):
+class NotFound(Refusal):
     """No such resource, or not the caller's (ownership is enforced as "not found")."""
 
     graphql_code = "resource_does_not_exist"
 
 
-class InvalidInput(TrayError):
+class InvalidInput(Refusal):
     """Input that breaks a schema or a rule; the message names fields, never values."""
 
 
-class AccessNotAllowed(TrayError):
+class AccessNotAllowed(Refusal):
     """The token may not call this (e.g. a user token on a master-only operation)."""
 
     graphql_code = "access_not_allowed"
 
 
-class UserNotFound(TrayError):
+class UserNotFound(Refusal):
     graphql_code = "user_does_not_exist"
 
 
-class UserAlreadyExists(TrayError):
+class UserAlreadyExists(Refusal):
     graphql_code = "user_already_exists"
 
 
-class InvalidCode(TrayError):
+class InvalidCode(Refusal):
     """An authorization code that is unknown, used, expired or for someone else."""
 
 
@@ -96,7 +96,7 @@ class CallResult:
     output: dict[str, Any]
 
 
-def _problems_message(headline: str, problems: Sequence[Problem]) -> str:
+def _problems_message(headline: str, problems: Sequence[SchemaViolation]) -> str:
     return everit_message(problems, f"{headline} Schema validation errors:")
 
 
@@ -107,7 +107,7 @@ class State:
         self,
         storage: Storage,
         catalogue: Catalogue,
-        clock: Clock,
+        clock: EmulatorClock,
         master_token: str,
         checker: SchemaChecker | None = None,
     ) -> None:
@@ -269,7 +269,7 @@ class State:
         unknown = sorted({scope for scope in scopes if scope not in offered})
         if unknown:
             problems.append(
-                Problem(
+                SchemaViolation(
                     "#/scopes",
                     "scopes",
                     f"scopes [{', '.join(unknown)}] are not offered by this service environment",
@@ -703,3 +703,8 @@ def _third_party_error(status: int, message: str) -> CallResult:
             "message": message,
         },
     )
+
+
+TrayError = Refusal
+"""The name before 0.3, kept for code written against 0.2: `Refusal` no longer shares its name with
+`tray_ext.errors.TrayError`, the client's errors."""
