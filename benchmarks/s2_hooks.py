@@ -3,9 +3,9 @@
 Every way here sends through `httpx.MockTransport`, which answers each request at once with a
 body recorded from the emulator, so the figures are pure client CPU. The hook layer's cost per
 call is the difference between `Tray` with its built-in plugins and `Tray` with none (same
-facade, same driver, same pipeline; only the plugins differ), taken per round and reported as
+facade, same namespaces, same pipeline; only the plugins differ), taken per round and reported as
 the median. The cost of each extra plugin is the slope over 0, 1, 4 and 16 extra no-op plugins
-that implement every per-call hook. For context, the rest of the facade (typed models, driver,
+that implement every per-call hook. For context, the rest of the facade (typed models, namespaces,
 pipeline with empty hooks) is `Tray` with no plugins against the bare generated clients, and
 the whole client's CPU is `Tray` with its built-ins against hand-written httpx requests: the
 server-independent counterpart of section 1's ratio.

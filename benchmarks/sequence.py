@@ -5,11 +5,11 @@ getServiceEnvironments), list the auths (GraphQL ListAuthentications) — one re
 SDK wraps. The four ways:
 
 * ``raw``: hand-written httpx requests, JSON decoded, status checked; what a team would write;
-* ``generated``: the bare generated clients (tray_ext._generated.rest,
-  tray_ext._generated.graphql[_sync]) sharing one httpx client, with models parsed, and no
-  tray-ext runtime;
-* ``tray-bare``: `Tray`/`AsyncTray` with every built-in plugin removed (facade, driver, pipeline,
-  typed models; the hook calls still happen but no plugin answers);
+* ``generated``: the bare generated clients (tray_ext._generated.rest, and
+  tray_ext._generated.graphql's sync or async client) sharing one httpx client, with models
+  parsed, and no tray-ext runtime;
+* ``tray-bare``: `Tray`/`AsyncTray` with every built-in plugin removed (facade, namespaces,
+  pipeline, typed models; the hook calls still happen but no plugin answers);
 * ``tray-full``: `Tray`/`AsyncTray` with every built-in plugin on (redaction, token refresh, audit,
   retries, rate limit). Its client-side limiter runs with a limit far above what one client can
   reach, so its bookkeeping is paid for on every call but it never waits: the emulator's limit is
@@ -140,7 +140,7 @@ def _expect(value: object, cls: type) -> None:
 
 class GeneratedSync:
     def __init__(self, target: Target, transport: httpx.BaseTransport | None) -> None:
-        from tray_ext._generated.graphql_sync import TrayGraphQLClient
+        from tray_ext._generated.graphql import TrayGraphQLClient
         from tray_ext._generated.rest import Client
 
         self._http = httpx.Client(
@@ -174,14 +174,14 @@ class GeneratedSync:
 
 class GeneratedAsync:
     def __init__(self, target: Target, transport: httpx.AsyncBaseTransport | None) -> None:
-        from tray_ext._generated.graphql import TrayGraphQLClient
+        from tray_ext._generated.graphql import AsyncTrayGraphQLClient
         from tray_ext._generated.rest import Client
 
         self._http = httpx.AsyncClient(
             base_url=target.base_url, headers=_headers(target), transport=transport, timeout=30
         )
         self._rest = Client(base_url=target.base_url).set_async_httpx_client(self._http)
-        self._graphql = TrayGraphQLClient(
+        self._graphql = AsyncTrayGraphQLClient(
             url=f"{target.base_url}/graphql", http_client=cast(Any, self._http)
         )
         self._auth_id = UUID(target.auth_id)

@@ -1,4 +1,5 @@
-"""The pipeline's transport: the loop that waits and does the I/O around tray_ext.pipeline's engine.
+"""The client's httpx client (no cookie jar) and its transport, the pipeline: the loop that waits
+and does the I/O around tray_ext.pipeline's engine.
 
 Written once, here, async; tray_ext/_sync_transport.py (`PipelineTransport`, for `Tray`) is
 generated from this file by `scripts/generate` with unasync (scripts/codegen/sync_twins.py).
@@ -20,6 +21,33 @@ if TYPE_CHECKING:
     from tray_ext.plugin_manager import TrayPluginManager
 
 __all__ = ["AsyncPipelineTransport"]
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing (see NO_COOKIES)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+NO_COOKIES: httpx.Cookies = _NoCookies()
+"""The cookies of a client's httpx client: none. Tray authenticates every request by its bearer
+token, never by a cookie, and one connection pool serves every `as_user()` client, so a cookie
+that one user's answer sets must not ride on another user's requests. Keeping no jar also spares
+each call httpx's cookie bookkeeping (wrapping the request and response for http.cookiejar),
+which cost about as much CPU as the rest of the runtime's per-call work."""
+
+
+class _HttpClient(httpx.AsyncClient):
+    """The client's one httpx client, without a cookie jar (see NO_COOKIES)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        return None  # nothing to keep
 
 
 class AsyncPipelineTransport(httpx.AsyncBaseTransport):

@@ -6,10 +6,10 @@ by `scripts/generate` with unasync (scripts/codegen/sync_twins.py). Change this 
 
 One client owns one httpx client (one connection pool) whose transport is the pipeline; the
 generated REST and GraphQL clients both send through it, and so does every `as_user()` client.
-Follow a call: a namespace method (tray_ext.async_namespaces) -> an operation
-(tray_ext.operations) -> the driver (tray_ext._async_driver) -> a generated client -> httpx ->
-the pipeline transport (tray_ext._async_transport around tray_ext.pipeline's engine: hooks,
-token, rate limit, retries) -> the real transport.
+Follow a call: a namespace method (tray_ext.async_namespaces: checks, builds the request with a
+generated client, maps the answer) -> httpx -> the pipeline transport (tray_ext._async_transport
+around tray_ext.pipeline's engine: hooks, token, rate limit, retries, the error) -> the real
+transport (docs/architecture.md).
 An `AsyncTray` belongs to the event loop it is first used in (as an httpx.AsyncClient does).
 """
 
@@ -22,10 +22,8 @@ from types import TracebackType
 
 import httpx
 
-from tray_ext import operations
-from tray_ext._async_driver import AsyncDriver
 from tray_ext._async_tokens import AsyncTokenProvider
-from tray_ext._async_transport import AsyncPipelineTransport
+from tray_ext._async_transport import AsyncPipelineTransport, _HttpClient
 from tray_ext.async_namespaces import (
     Auths,
     Connectors,
@@ -34,11 +32,13 @@ from tray_ext.async_namespaces import (
     SolutionInstances,
     Solutions,
     Users,
+    _authorize,
+    _Wire,
 )
+from tray_ext.calls import MASTER, Scope
 from tray_ext.clock import Clock
 from tray_ext.config import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from tray_ext.errors import ConfigurationError
-from tray_ext.operations import MASTER, Scope
 from tray_ext.plugin_manager import TrayPluginManager
 from tray_ext.runtime import ClientCore, off_loop, user_agent
 
@@ -129,16 +129,16 @@ class AsyncTray:
         config = core.config
         self._tokens = AsyncTokenProvider(mint=self._mint, **core.provider_arguments())
         inner = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._http = httpx.AsyncClient(
+        self._http = _HttpClient(
             base_url=config.hosts.api_url,
             transport=AsyncPipelineTransport(inner, config, self._tokens, core.plugin_manager),
             timeout=config.timeout,
             follow_redirects=False,
             headers={"User-Agent": user_agent()},
         )
-        self._driver = AsyncDriver(self._http, config.hosts)
-        run, scope, state = self._driver.run, core.default_scope, core.state
-        lookup = operations.solution_lookup_scope(scope, bool(core.master_token))
+        self._wire = _Wire(self._http, config.hosts)
+        run, scope, state = self._wire, core.default_scope, core.state
+        lookup = core.lookup_scope(scope)
         self.connectors = Connectors(run, scope, state)
         self.environments = Environments(run, scope, state)
         self.users = Users(run, MASTER, state)
@@ -149,8 +149,7 @@ class AsyncTray:
         self.solution_instances = SolutionInstances(run, scope, state, lookup)
 
     async def _mint(self, user_id: str) -> str:
-        token: str = await self._driver.run(operations.authorize(user_id))
-        return token
+        return await _authorize(self._wire, user_id)
 
     def as_user(self, user_id: str, *, token: str | None = None) -> AsyncUserClient:
         """This client acting as end user `user_id`, sharing its connection pool.
@@ -198,8 +197,8 @@ class AsyncUserClient:
     def __init__(self, tray: AsyncTray, scope: Scope) -> None:
         self.tray = tray
         self.user_id = scope.user_id
-        run, state = tray._driver.run, tray._core.state
-        lookup = operations.solution_lookup_scope(scope, bool(tray._core.master_token))
+        run, state = tray._wire, tray._core.state
+        lookup = tray._core.lookup_scope(scope)
         self.auths = Auths(run, scope, state)
         self.solution_instances = SolutionInstances(run, scope, state, lookup)
         self.connectors = Connectors(run, scope, state)

@@ -1,16 +1,14 @@
 """What one call looks like while it runs: the objects every hook receives.
 
-Why a contextvar: the generated clients know nothing of actors, target ids or deadlines, yet the
-pipeline (sitting inside httpx) needs them. The facade puts a `CallFacts` in `CURRENT_FACTS`
-around each generated call; contextvars follow the call into the transport in the same thread and
-into asyncio tasks alike. The pipeline turns facts + the request's `extensions` into a `Call`, and
-writes the finished `Call` back into the facts so the facade can put attempts and the correlation
-id into the errors it raises.
+The generated clients know nothing of actors, target ids or deadlines, yet the pipeline (sitting
+inside httpx) needs them: a namespace puts a `CallFacts` on the request it builds
+(`request.extensions["tray_ext.facts"]`, next to the operation name the generated client puts
+there), so the facts travel down with the request and nothing flows back up. The pipeline turns
+facts + the request into a `Call`, and raises the call's error itself.
 """
 
 from __future__ import annotations
 
-import contextvars
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -19,7 +17,6 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "CURRENT_FACTS",
     "Actor",
     "Attempt",
     "AttemptKind",
@@ -51,7 +48,7 @@ class AttemptKind:
 
 @attrs.define(slots=True, eq=False, kw_only=True)
 class CallFacts:
-    """What the facade knows about a call, before the request exists."""
+    """What the facade knows about a call, before the request exists (it rides on the request)."""
 
     actor: Actor = "master"
     user_id: str | None = None
@@ -65,12 +62,24 @@ class CallFacts:
     sensitive_keys: frozenset[str] = frozenset()
     """Extra field names whose values are secret for this call (from `format: password`)."""
     call: Call | None = None
-    """Filled in by the pipeline: the last Call made under these facts."""
+    """Not filled in since the facts travel on the request (issue 15): the pipeline raises the
+    call's error itself, with its attempts and correlation id, and a usable response carries its
+    finished Call in `response.extensions["tray_ext.call"]`."""
 
 
-CURRENT_FACTS: contextvars.ContextVar[CallFacts | None] = contextvars.ContextVar(
-    "tray_ext_call_facts", default=None
-)
+@attrs.frozen
+class Scope:
+    """Whose token a namespace's calls use (the facade's own; not in __all__: hooks get Calls)."""
+
+    actor: Actor = "master"
+    user_id: str | None = None
+
+    def facts(self, **known: Any) -> CallFacts:
+        """The facts of one call under this scope (they travel on its request to the pipeline)."""
+        return CallFacts(actor=self.actor, user_id=known.pop("user_id", self.user_id), **known)
+
+
+MASTER = Scope()
 
 
 @attrs.define(slots=True, eq=False, kw_only=True)

@@ -6,8 +6,12 @@ operation in `request.extensions`. Unlike an Auth flow it also sees transport ex
 "never sent" from "may have reached Tray"), owns the final timeout of each attempt (to enforce the
 call's deadline), and can read the body of a 200 (GraphQL reports rate limiting inside one).
 
-    facade ──(CallFacts in a contextvar)──► generated client ──► httpx.Client
+    namespace ──(request built by a generated client, CallFacts in its extensions)──► httpx
         ──► PipelineTransport: hooks, token, rate limit, attempts, retries ──► real transport
+
+The call ends here too: a usable answer goes back up as the response; anything else (an error
+status, GraphQL errors in a 200, a failed connection, the deadline) is raised as the tray_ext error
+it becomes, decided in this one place (`_status_error`, `_graphql_error`, `_transport_error`).
 
 `_Engine` holds every decision and fires the hooks; it never waits. The transports are the small
 loop that does the waiting and the I/O (token minting, sending): `AsyncPipelineTransport` in
@@ -19,20 +23,30 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from random import getrandbits
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import httpx
 
 from tray_ext._generated import tables as _tables
 from tray_ext.backoff import parse_retry_after
-from tray_ext.calls import CURRENT_FACTS, Attempt, AttemptKind, Call, CallFacts
+from tray_ext.calls import Attempt, AttemptKind, Call, CallFacts
 from tray_ext.errors import (
     ConfigurationError,
+    Forbidden,
+    GraphQLError,
+    GraphQLErrorDetail,
+    GraphQLNotFound,
+    GraphQLRateLimited,
+    NotFound,
     PluginError,
+    RateLimited,
     TrayConnectionError,
     TrayError,
+    TrayStatusError,
     TrayTimeout,
+    Unauthorized,
+    status_error_class,
 )
 from tray_ext.redaction import safe_headers, safe_url, scrub
 from tray_ext.wire_secrets import register_request_secrets, register_response_secrets
@@ -48,6 +62,11 @@ log = logging.getLogger("tray_ext.pipeline")
 GRAPHQL_QUERIES: Final = _tables.GRAPHQL_QUERIES
 """GraphQL operations that only read (safe to resend); every other operation is a mutation.
 Generated from spec/operations/ (their `query`s) into tray_ext/_generated/tables.py."""
+_AUTH_OPERATIONS: Final = _tables.AUTH_OWNED_OPERATIONS
+"""REST operations on one auth, whose 404 may mean the auth belongs to another user."""
+_NOT_FOUND_CODES: Final = frozenset(
+    {"resource_does_not_exist", "user_does_not_exist", "workflow_does_not_exist"}
+)
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _RATE_LIMIT_MESSAGE: Final = "rate limit exceeded"
 
@@ -133,8 +152,8 @@ class _Engine:
         api: Literal["rest", "graphql"] = (
             "graphql" if extensions.get("tray_ext.api") == "graphql" else "rest"
         )
-        given = CURRENT_FACTS.get()
-        facts = given if given is not None else _NO_FACTS  # a request made without the facade
+        # The namespace's facts; a request made without the facade has none.
+        facts: CallFacts = extensions.get("tray_ext.facts") or _NO_FACTS
         if facts.idempotent is not None:
             idempotent = facts.idempotent
         elif api == "graphql":
@@ -152,14 +171,12 @@ class _Engine:
             environment_id=facts.environment_id,
             solution_instance_id=facts.solution_instance_id,
             idempotent=idempotent,
-            correlation_id=os.urandom(8).hex(),
+            correlation_id=f"{getrandbits(64):016x}",
             started=now,
             started_at=self._clock.time(),
             deadline=now + (facts.deadline or self._deadline),
             sensitive_keys=facts.sensitive_keys,
         )
-        if given is not None:
-            given.call = call
         url = request.url
         if (url.scheme, url.host, url.port) not in self._origins:
             error = ConfigurationError(
@@ -314,12 +331,19 @@ class _Engine:
         return _RETRY, decision.delay
 
     def finish(self, call: Call, attempt: Attempt) -> httpx.Response:
-        """The call is over: tell the plugins, then hand back the response or raise."""
+        """The call is over: tell the plugins, then hand back a usable answer (the finished Call
+        riding on it, for the namespace's own errors) or raise the error the call became."""
         call.outcome = attempt.kind
         self._fire(self._call_finished, call=call, attempt=attempt)
-        if attempt.response is not None:
-            return attempt.response
-        raise self._transport_error(call, attempt)
+        response = attempt.response
+        if response is None:
+            raise self._transport_error(call, attempt)
+        if attempt.kind == AttemptKind.OK:
+            response.extensions["tray_ext.call"] = call
+            return response
+        if attempt.graphql_errors is not None:
+            raise _graphql_error(call, attempt, response)
+        raise _status_error(call, response.status_code, response.content)
 
     def finish_with_error(self, call: Call, attempt: Attempt | None, error: BaseException) -> None:
         """The call ended in an exception of our own (deadline, token mint, host check)."""
@@ -382,6 +406,102 @@ class _Engine:
             correlation_id=call.correlation_id,
             sent=attempt.sent,
         )
+
+
+def _context(call: Call) -> dict[str, Any]:
+    return {
+        "operation": call.operation,
+        "attempts": call.attempts,
+        "correlation_id": call.correlation_id,
+    }
+
+
+def _message_and_code(content: bytes) -> tuple[str | None, str | None]:
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    message = body.get("message")
+    code = body.get("code")
+    return (
+        message if isinstance(message, str) else None,
+        code if isinstance(code, str) else None,
+    )
+
+
+def _explain(cls: type[TrayStatusError], status: int, message: str | None, call: Call) -> str:
+    """What to do about it, e.g. that a user token passed in by the caller is invalid or expired."""
+    said = f": {message}" if message else ""
+    operation = call.operation
+    if cls in (Unauthorized, Forbidden):
+        if call.actor == "user_token":
+            return (
+                f"{operation}: Tray refused the user token ({status}{said}); the token is invalid "
+                "or expired (user tokens live 2 days). Pass a fresh token, or let tray-ext mint "
+                "tokens with tray.as_user(user_id) and the master token"
+            )
+        if call.actor == "user":
+            again = " even after minting a new one" if call.reauthenticated else ""
+            return f"{operation}: Tray refused user {call.user_id}'s token{again} ({status}{said})"
+        return (
+            f"{operation}: Tray refused the master token ({status}{said}); check the token and "
+            "that it belongs to this client's region"
+        )
+    if cls is NotFound:
+        hint = (
+            " (Tray also answers 404 for an auth that belongs to another user)"
+            if operation in _AUTH_OPERATIONS
+            else ""
+        )
+        return f"{operation}: not found{said}{hint}"
+    if cls is RateLimited:
+        return f"{operation}: Tray's rate limit held after {call.attempts or 1} attempt(s){said}"
+    if status >= 500:
+        return f"{operation}: Tray failed ({status}){said}"
+    return f"{operation}: Tray refused the request ({status}){said}"
+
+
+def _status_error(call: Call, status: int, content: bytes) -> TrayStatusError:
+    """The typed error of an HTTP error status (REST, or GraphQL at the HTTP level), carrying
+    Tray's message and code and never a body."""
+    message, code = _message_and_code(content)
+    cls = status_error_class(status)
+    return cls(_explain(cls, status, message, call), status=status, code=code, **_context(call))
+
+
+def _graphql_error(call: Call, attempt: Attempt, response: httpx.Response) -> GraphQLError:
+    """GraphQL errors in a 200: matched by their data (message, extensions.code), not by class."""
+    details = [
+        GraphQLErrorDetail(
+            str(entry.get("message", "")),
+            name=_text((entry.get("extensions") or {}).get("name")),
+            code=_text((entry.get("extensions") or {}).get("code")),
+            path=[p for p in entry.get("path") or () if isinstance(p, str | int)],
+        )
+        for entry in attempt.graphql_errors or ()
+    ]
+    payload = json.loads(response.content)  # it parsed when the attempt was classified
+    data = payload.get("data")
+    summary = "; ".join(detail.message for detail in details) or "GraphQL errors"
+    context = _context(call)
+    status = response.status_code
+    if attempt.kind == AttemptKind.RATE_LIMITED:
+        return GraphQLRateLimited(
+            f"{call.operation}: Tray's rate limit held after {call.attempts or 1} attempt(s): "
+            f"{summary}",
+            errors=details,
+            data=data,
+            status=status,
+            **context,
+        )
+    cls = GraphQLNotFound if any(d.code in _NOT_FOUND_CODES for d in details) else GraphQLError
+    return cls(f"{call.operation}: {summary}", errors=details, data=data, status=status, **context)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _graphql_errors(content: bytes) -> list[dict[str, Any]] | None:

@@ -1,20 +1,22 @@
 """What `Tray` and `AsyncTray` build the same way: settings, plugins, token-provider inputs, caches.
 
-Why shared: the two clients differ only in their httpx client, transport, token provider and
-driver; everything decided from arguments and the environment is decided here, once.
+Why shared: the two clients differ only in their httpx client, transport and token provider;
+everything decided from arguments and the environment is decided here, once (and the scope and
+caches the namespaces of both share).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
-from tray_ext.calls import Actor
+from tray_ext.calls import MASTER, Actor, Scope
 from tray_ext.clock import Clock, SystemClock
 from tray_ext.config import (
     DEFAULT_DEADLINE,
@@ -26,15 +28,32 @@ from tray_ext.config import (
     trusted_hosts,
 )
 from tray_ext.errors import ConfigurationError
-from tray_ext.operations import Scope, SharedState
+from tray_ext.models import ServiceEnvironment, ServiceRef, Solution
 from tray_ext.plugin_manager import TrayPluginManager, build_plugin_manager
 from tray_ext.plugins.tracing import requested as tracing_requested
 from tray_ext.redaction import install_log_filter
 from tray_ext.tokens import MemoryTokenCache, TokenCache
 
-__all__ = ["ClientCore", "inline", "off_loop", "user_agent"]
+__all__ = [
+    "ClientCore",
+    "SharedState",
+    "inline",
+    "off_loop",
+    "user_agent",
+]
 
 T = TypeVar("T")
+
+
+class SharedState:
+    """Per-client caches: service environments, services, solutions (fetched once)."""
+
+    def __init__(self, clock_time: Callable[[], float]) -> None:
+        self.environments: dict[tuple[str, int], list[ServiceEnvironment]] = {}
+        self.services: dict[tuple[str, int], ServiceRef] | None = None
+        self.solutions: dict[str, Solution] = {}
+        self.time = clock_time
+        self.lock = threading.Lock()
 
 
 def user_agent() -> str:
@@ -164,6 +183,11 @@ class ClientCore:
         if not user_id:
             raise ConfigurationError("as_user() needs a Tray user id")
         return Scope("user_token" if token else "user", user_id)
+
+    def lookup_scope(self, scope: Scope) -> Scope:
+        """Solutions are the partner's catalogue: read them with the master token when there is
+        one."""
+        return MASTER if self.master_token else scope
 
     def close_plugins(self) -> None:
         if not self.closed:

@@ -14,8 +14,11 @@ script's entry point `tray_ext.cli.main` is.
 
 The runtime's own machinery is implementation too, listed by name in `IMPLEMENTATION`: the token
 providers (`tray_ext.tokens.TokenProvider`, `AsyncTokenProvider`), the pipeline transports
-(`tray_ext.pipeline.PipelineTransport`, `AsyncPipelineTransport`) and the module
-`tray_ext.driver` (the loop that runs an operation against the generated clients). A client
+(`tray_ext.pipeline.PipelineTransport`, `AsyncPipelineTransport`), the modules
+`tray_ext.driver` (the loop that ran an operation against the generated clients),
+`tray_ext.operations` (the operations it ran) and `tray_ext.responses` (their answers into errors),
+folded by issue 15 into the namespaces and the pipeline, and `tray_ext.calls.CURRENT_FACTS` (the
+contextvar that carried a call's facts to the pipeline, which now ride on the request). A client
 builds them for itself from its own arguments; no README example, docs/hooks.md recipe or test
 of public behaviour constructs or imports them (docs/hooks.md draws the pipeline transport as a
 box in the call's path, it does not use it). What a team uses of those modules stays compared:
@@ -160,6 +163,9 @@ IMPLEMENTATION = frozenset(
         "tray_ext.pipeline.PipelineTransport",
         "tray_ext.pipeline.AsyncPipelineTransport",
         "tray_ext.driver",
+        "tray_ext.operations",
+        "tray_ext.responses",
+        "tray_ext.calls.CURRENT_FACTS",
     }
 )
 """The runtime's machinery that is not public API (see the module docstring), with its members."""

@@ -5,11 +5,12 @@ to date.
     scripts/generate --check    regenerate into a temporary folder; fail, naming the files, when
                                 tray_ext/_generated/ differs (CI runs this)
 
-Three packages come out, inside the tray_ext namespace so that a consuming team's environment
+Two packages come out, inside the tray_ext namespace so that a consuming team's environment
 gains one top-level package: tray_ext._generated.rest (openapi-python-client: attrs models, sync
-and async functions per operation), tray_ext._generated.graphql (ariadne-codegen, async client)
-and tray_ext._generated.graphql_sync (ariadne-codegen, sync client; ariadne-codegen makes one
-kind per run), plus tray_ext._generated.tables (scripts/codegen/tables.py: the runtime's
+and async functions per operation) and tray_ext._generated.graphql (ariadne-codegen's async
+client, `AsyncTrayGraphQLClient`, plus the sync `TrayGraphQLClient` derived from it here with
+unasync, since ariadne-codegen makes one kind per run: one set of models, input types and
+exceptions for both), plus tray_ext._generated.tables (scripts/codegen/tables.py: the runtime's
 per-operation tables, read from the `x-tray-ext-` extensions and operation documents in spec/).
 The generated code imports itself relatively, so only the output paths say where it lives.
 Everything they are made from lives in the repository: spec/, scripts/codegen/ (generator
@@ -53,8 +54,8 @@ Typed clients generated from `spec/` by `scripts/generate` (pinned generator ver
 CI runs `scripts/generate --check` and fails when this folder differs from what `spec/` produces.
 
 - `rest/`: openapi-python-client, from `spec/openapi.yaml`
-- `graphql/`: ariadne-codegen async client, from `spec/schema.graphql` + `spec/operations/`
-- `graphql_sync/`: the same as a synchronous client
+- `graphql/`: ariadne-codegen async client (`async_client.py`), from `spec/schema.graphql` +
+  `spec/operations/`, and the sync client (`client.py`, `base_client.py`) derived from it by unasync
 - `tables.py`: the runtime's per-operation facts (idempotency, auth-owned operations, where a
   create's new id sits, secret fields), read from `spec/` by `scripts/codegen/tables.py`
 """
@@ -100,17 +101,29 @@ def generate_rest(out: Path) -> None:
     )  # fmt: skip
 
 
-def generate_graphql(out: Path, package: str, *, async_client: bool) -> None:
-    """Run ariadne-codegen in a child process with the shared settings plus this target's."""
+SYNC_GRAPHQL = {
+    # derived sync module <- ariadne-codegen's async module, with the names that change.
+    "client.py": ("async_client.py", {"AsyncTrayGraphQLClient": "TrayGraphQLClient"}),
+    "base_client.py": ("async_base_client.py", {}),
+}
+SYNC_GRAPHQL_RENAMES = {
+    "TrayAsyncBaseClient": "TrayBaseClient",
+    "async_base_client": "base_client",
+    "AsyncClient": "Client",
+    "aclose": "close",
+}
+
+
+def generate_graphql(out: Path, package: str) -> None:
+    """Run ariadne-codegen (the async client) in a child process, then derive the sync client."""
     settings = tomllib.loads((CODEGEN / "graphql.toml").read_text())
     target = settings["tool"]["ariadne-codegen"]
-    base = "async_base_client" if async_client else "base_client"
     target.update(
         target_package_name=package,
         target_package_path=str(out),
-        async_client=async_client,
-        base_client_name="TrayAsyncBaseClient" if async_client else "TrayBaseClient",
-        base_client_file_path=f"scripts/codegen/graphql/{base}.py",
+        async_client=True,
+        base_client_name="TrayAsyncBaseClient",
+        base_client_file_path="scripts/codegen/graphql/async_base_client.py",
     )
     config = out / f"{package}.toml"
     config.write_text(_to_toml(settings))
@@ -122,6 +135,10 @@ def generate_graphql(out: Path, package: str, *, async_client: bool) -> None:
     config.unlink()
     if result.returncode != 0:
         sys.exit(f"scripts/generate: ariadne-codegen ({package}) failed:\n{result.stderr}")
+    for name, (source, renames) in SYNC_GRAPHQL.items():
+        text = (out / package / source).read_text()
+        synced = sync_twins.unasync_text(text, SYNC_GRAPHQL_RENAMES | renames)
+        (out / package / name).write_text(synced)
 
 
 def _to_toml(data: dict[str, object], prefix: str = "") -> str:
@@ -155,9 +172,8 @@ def _quote(value: object) -> str:
 
 def generate_all(out: Path) -> None:
     generate_rest(out)
-    generate_graphql(out, "graphql", async_client=True)
-    generate_graphql(out, "graphql_sync", async_client=False)
-    for package in ("rest", "graphql", "graphql_sync"):
+    generate_graphql(out, "graphql")
+    for package in ("rest", "graphql"):
         (out / package / "py.typed").write_text("")
     (out / "README.md").write_text(README)
     (out / "__init__.py").write_text(INIT)

@@ -12,7 +12,6 @@ its source; `scripts/generate --check` fails when one differs from what its sour
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,6 @@ COMMON = {
     # The runtime's async names and their sync twins (unasync alone would say SyncTray).
     "AsyncTray": "Tray",
     "AsyncUserClient": "UserClient",
-    "AsyncDriver": "SyncDriver",
     "AsyncPipelineTransport": "PipelineTransport",
     "AsyncTokenProvider": "TokenProvider",
     # httpx's.
@@ -52,7 +50,6 @@ COMMON = {
     "async_namespaces": "namespaces",
     "_async_tokens": "_sync_tokens",
     "_async_transport": "_sync_transport",
-    "_async_driver": "_sync_driver",
     # tray_ext's own: the clock, the token cache protocol, work off the event loop.
     "asleep": "sleep",
     "aget": "get",
@@ -66,17 +63,12 @@ COMMON = {
 TWINS = (
     Twin("tray_ext/_async_tokens.py", "tray_ext/_sync_tokens.py", {"asyncio": "threading"}),
     Twin("tray_ext/_async_transport.py", "tray_ext/_sync_transport.py"),
+    # The generated GraphQL package's sync client (derived from its async one, see generate.py).
     Twin(
-        "tray_ext/_async_driver.py",
-        "tray_ext/_sync_driver.py",
-        # The sync GraphQL package, its client's httpx setter, the REST functions' sync twin.
-        {
-            "graphql": "graphql_sync",
-            "set_async_httpx_client": "set_httpx_client",
-            "asyncio": "sync",
-        },
+        "tray_ext/async_namespaces.py",
+        "tray_ext/namespaces.py",
+        {"AsyncTrayGraphQLClient": "TrayGraphQLClient"},
     ),
-    Twin("tray_ext/async_namespaces.py", "tray_ext/namespaces.py"),
     Twin("tray_ext/async_client.py", "tray_ext/client.py"),
 )
 
@@ -92,18 +84,23 @@ def header(twin: Twin) -> str:
     )
 
 
-def render(twin: Twin) -> str:
-    """The sync module `twin.source` gives today."""
+def unasync_text(text: str, renames: dict[str, str]) -> str:
+    """unasync's sync rewrite of an async module's text (with `renames` besides its defaults)."""
     with tempfile.TemporaryDirectory(prefix="tray-ext-unasync-") as tmp:
         source = Path(tmp) / "_async" / "module.py"
         source.parent.mkdir()
-        shutil.copyfile(ROOT / twin.source, source)
+        source.write_text(text)
         unasync.unasync_files(
-            [str(source)],
-            [unasync.Rule("/_async/", "/_sync/", additional_replacements=COMMON | twin.renames)],
+            [str(source)], [unasync.Rule("/_async/", "/_sync/", additional_replacements=renames)]
         )
-        target = Path(tmp) / "_sync" / "module.py"
-        text = _AWAITABLE.sub(r"\1", target.read_text())
+        return _AWAITABLE.sub(r"\1", (Path(tmp) / "_sync" / "module.py").read_text())
+
+
+def render(twin: Twin) -> str:
+    """The sync module `twin.source` gives today."""
+    with tempfile.TemporaryDirectory(prefix="tray-ext-unasync-") as tmp:
+        text = unasync_text((ROOT / twin.source).read_text(), COMMON | twin.renames)
+        target = Path(tmp) / "module.py"
         target.write_text(header(twin) + text)
         # Inside the repository's configuration (pyproject.toml), so the output passes `ruff`.
         config = ROOT / "pyproject.toml"

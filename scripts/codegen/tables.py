@@ -1,9 +1,10 @@
 """The runtime's per-operation tables, read from spec/ and written as tray_ext/_generated/tables.py.
 
 Why generated: each table used to be kept by hand next to the code that reads it (the GraphQL
-queries in pipeline.py, the auth-owned operations in responses.py, where a create's new id sits in
-plugins/audit.py), so adding an operation to spec/ meant remembering three files. Now the facts
-live with the operation in spec/ and a new operation is covered, or the generator says why not.
+queries in pipeline.py, the auth-owned operations in responses.py, since folded into pipeline.py,
+where a create's new id sits in plugins/audit.py), so adding an operation to spec/ meant
+remembering three files. Now the facts live with the operation in spec/ and a new operation is
+covered, or the generator says why not.
 
 Where each fact comes from:
 - a GraphQL operation is idempotent when its document says `query` (spec/operations/*.graphql);

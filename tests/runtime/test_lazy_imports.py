@@ -13,7 +13,6 @@ HEAVY = (
     "pydantic",
     "tray_ext._generated.rest",
     "tray_ext._generated.graphql",
-    "tray_ext._generated.graphql_sync",
     "opentelemetry",
     "tray_ext.testing",
     "tray_ext.cli",

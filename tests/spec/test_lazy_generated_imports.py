@@ -13,10 +13,16 @@ import textwrap
 
 import pytest
 
-GRAPHQL_PACKAGES = ("tray_ext._generated.graphql", "tray_ext._generated.graphql_sync")
+GRAPHQL_PACKAGES = ("tray_ext._generated.graphql",)
+# The package's two clients: (class, its httpx client, how a call runs).
+GRAPHQL_CLIENTS = (
+    ("AsyncTrayGraphQLClient", "AsyncClient", "import asyncio; asyncio.run(client.list_users())"),
+    ("TrayGraphQLClient", "Client", "client.list_users()"),
+)
 # What a GraphQL client needs before any operation runs: the client, its base client and the
 # shared pydantic base model, exceptions and Json scalar helpers.
 GRAPHQL_INFRASTRUCTURE = {
+    "async_client",
     "client",
     "async_base_client",
     "base_client",
@@ -42,17 +48,14 @@ def _run(code: str) -> dict[str, list[str]]:
     return result
 
 
-@pytest.mark.parametrize("package", GRAPHQL_PACKAGES)
+@pytest.mark.parametrize(("client_class", "http", "call"), GRAPHQL_CLIENTS)
 def test_graphql_client_imports_an_operation_module_only_when_its_method_runs(
-    package: str,
+    client_class: str, http: str, call: str
 ) -> None:
-    call = "client.list_users()"
-    if package == "tray_ext._generated.graphql":
-        call = "import asyncio; asyncio.run(client.list_users())"
-    http = "AsyncClient" if package == "tray_ext._generated.graphql" else "Client"
+    package = GRAPHQL_PACKAGES[0]
     seen = _run(f"""
         import httpx
-        from {package} import TrayGraphQLClient
+        from {package} import {client_class} as TrayGraphQLClient
         seen["import"] = loaded("{package}")
         transport = httpx.MockTransport(lambda request: httpx.Response(200, json={USERS!r}))
         client = TrayGraphQLClient(url="https://tray.io/graphql",

@@ -33,10 +33,10 @@ def _spec_copy(tmp_path: Path) -> Path:
 
 
 def test_the_runtime_reads_the_generated_tables() -> None:
-    from tray_ext import pipeline, responses, wire_secrets
+    from tray_ext import pipeline, wire_secrets
 
     assert pipeline.GRAPHQL_QUERIES is generated.GRAPHQL_QUERIES
-    assert responses._AUTH_OPERATIONS is generated.AUTH_OWNED_OPERATIONS
+    assert pipeline._AUTH_OPERATIONS is generated.AUTH_OWNED_OPERATIONS
     assert wire_secrets.REST_SECRET_FIELDS is generated.REST_SECRET_FIELDS
     assert generated.CREATED_ID["createUserAuthentication"] == ("id",)
     assert generated.CREATED_ID["CreateExternalUser"] == ("data", "createExternalUser", "userId")

@@ -10,10 +10,10 @@ from typing import Any
 import graphql
 import pytest
 
-from tray_ext._generated.graphql_sync.create_user_authentication import CreateUserAuthentication
-from tray_ext._generated.graphql_sync.generate_authorization_code import GenerateAuthorizationCode
-from tray_ext._generated.graphql_sync.list_authentication_names import ListAuthenticationNames
-from tray_ext._generated.graphql_sync.remove_authentication import RemoveAuthentication
+from tray_ext._generated.graphql.create_user_authentication import CreateUserAuthentication
+from tray_ext._generated.graphql.generate_authorization_code import GenerateAuthorizationCode
+from tray_ext._generated.graphql.list_authentication_names import ListAuthenticationNames
+from tray_ext._generated.graphql.remove_authentication import RemoveAuthentication
 from tray_ext._generated.rest import models as rest
 
 from .seeds import (

@@ -46,3 +46,42 @@ def _import_from_typing(module: ast.Module, name: str) -> None:
                 node.names.append(ast.alias(name=name))
             return
     module.body.insert(0, ast.ImportFrom(module="typing", names=[ast.alias(name=name)], level=0))
+
+
+SYNC_EXPORTS = {"TrayGraphQLClient": "client", "TrayBaseClient": "base_client"}
+"""The sync client and its base class, which scripts/generate derives from the async ones with
+unasync after ariadne-codegen has run (ariadne-codegen writes one kind of client per run)."""
+
+
+class SyncClientExportsPlugin(Plugin):
+    """Export the derived sync client from the package `__init__` too, lazily like the rest, so
+    one package serves both clients (one set of models, input types and exceptions)."""
+
+    def generate_init_module(self, module: ast.Module) -> ast.Module:
+        for node in module.body:
+            if isinstance(node, ast.If) and _is_name(node.test, "TYPE_CHECKING"):
+                node.body.extend(
+                    ast.ImportFrom(module=source, names=[ast.alias(name=name)], level=1)
+                    for name, source in SYNC_EXPORTS.items()
+                )
+            elif not isinstance(node, ast.Assign):
+                continue
+            elif _assigns(node, "_LAZY_IMPORTS") and isinstance(node.value, ast.Dict):
+                for name, source in SYNC_EXPORTS.items():
+                    node.value.keys.append(ast.Constant(value=name))
+                    node.value.values.append(ast.Constant(value=f".{source}"))
+            elif _assigns(node, "__all__") and isinstance(node.value, ast.List):
+                names = [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+                node.value.elts = [
+                    ast.Constant(value=name) for name in sorted({*names, *SYNC_EXPORTS})
+                ]
+        ast.fix_missing_locations(module)
+        return module
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _assigns(node: ast.Assign, name: str) -> bool:
+    return any(_is_name(target, name) for target in node.targets)

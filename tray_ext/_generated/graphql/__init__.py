@@ -3,7 +3,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .async_base_client import TrayAsyncBaseClient
+    from .async_client import AsyncTrayGraphQLClient
     from .authorize import Authorize, AuthorizeAuthorize
+    from .base_client import TrayBaseClient
     from .base_model import BaseModel, Upload
     from .call_connector import CallConnector, CallConnectorCallConnector
     from .client import TrayGraphQLClient
@@ -120,6 +122,7 @@ if TYPE_CHECKING:
         UpgradeSolutionInstanceUpgradeSolutionInstanceSolutionInstance,
     )
 _LAZY_IMPORTS = {
+    "AsyncTrayGraphQLClient": ".async_client",
     "AuthValue": ".input_types",
     "Authorize": ".authorize",
     "AuthorizeAuthorize": ".authorize",
@@ -191,7 +194,6 @@ _LAZY_IMPORTS = {
     "SolutionInstanceSearchCriteria": ".input_types",
     "SolutionSearchCriteria": ".input_types",
     "TrayAsyncBaseClient": ".async_base_client",
-    "TrayGraphQLClient": ".client",
     "UpdateExternalUser": ".update_external_user",
     "UpdateExternalUserInput": ".input_types",
     "UpdateExternalUserUpdateExternalUser": ".update_external_user",
@@ -206,6 +208,8 @@ _LAZY_IMPORTS = {
     "UpgradeSolutionInstanceUpgradeSolutionInstanceSolutionInstance": ".upgrade_solution_instance",
     "Upload": ".base_model",
     "UserSearchCriteria": ".input_types",
+    "TrayGraphQLClient": ".client",
+    "TrayBaseClient": ".base_client",
 }
 if not TYPE_CHECKING:
 
@@ -223,6 +227,7 @@ if not TYPE_CHECKING:
 
 
 __all__ = [
+    "AsyncTrayGraphQLClient",
     "AuthValue",
     "Authorize",
     "AuthorizeAuthorize",
@@ -294,6 +299,7 @@ __all__ = [
     "SolutionInstanceSearchCriteria",
     "SolutionSearchCriteria",
     "TrayAsyncBaseClient",
+    "TrayBaseClient",
     "TrayGraphQLClient",
     "UpdateExternalUser",
     "UpdateExternalUserInput",

@@ -1,4 +1,5 @@
-"""Base class of the generated asynchronous GraphQL client (tray-ext's custom base client).
+"""Base class of the generated GraphQL clients (tray-ext's custom base client), async as written;
+scripts/generate derives the sync base class (base_client.py, TrayBaseClient) from it with unasync.
 
 Derived from ariadne-codegen's own `async_base_client.py` (less the WebSocket subscription
 support Tray does not use), with two changes: every request carries

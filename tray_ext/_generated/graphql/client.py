@@ -1,6 +1,6 @@
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .async_base_client import TrayAsyncBaseClient
+from .base_client import TrayBaseClient
 from .base_model import UNSET
 from .json_scalar import serialize_json
 
@@ -36,8 +36,8 @@ def gql(q: str) -> str:
     return q
 
 
-class TrayGraphQLClient(TrayAsyncBaseClient):
-    async def list_authentications(self, **kwargs: Any) -> "ListAuthentications":
+class TrayGraphQLClient(TrayBaseClient):
+    def list_authentications(self, **kwargs: Any) -> "ListAuthentications":
         from .list_authentications import ListAuthentications
 
         query = gql("""
@@ -71,7 +71,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="ListAuthentications",
             variables=variables,
@@ -80,7 +80,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return ListAuthentications.model_validate(data)
 
-    async def list_authentication_names(self, **kwargs: Any) -> "ListAuthenticationNames":
+    def list_authentication_names(self, **kwargs: Any) -> "ListAuthenticationNames":
         from .list_authentication_names import ListAuthenticationNames
 
         query = gql("""
@@ -105,7 +105,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="ListAuthenticationNames",
             variables=variables,
@@ -114,7 +114,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return ListAuthenticationNames.model_validate(data)
 
-    async def create_user_authentication(
+    def create_user_authentication(
         self,
         name: str,
         service_id: str,
@@ -145,7 +145,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "scopes": scopes,
             "hidden": hidden,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="CreateUserAuthentication",
             variables=variables,
@@ -154,7 +154,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         _data = self.get_data(response)
         return CreateUserAuthentication.model_validate(_data)
 
-    async def remove_authentication(
+    def remove_authentication(
         self, authentication_id: str, **kwargs: Any
     ) -> "RemoveAuthentication":
         from .remove_authentication import RemoveAuthentication
@@ -167,7 +167,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"authenticationId": authentication_id}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="RemoveAuthentication",
             variables=variables,
@@ -176,7 +176,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return RemoveAuthentication.model_validate(data)
 
-    async def call_connector(
+    def call_connector(
         self,
         connector: str,
         version: str,
@@ -203,13 +203,13 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "authId": auth_id,
             "input": serialize_json(input),
         }
-        response = await self.execute(
+        response = self.execute(
             query=query, operation_name="CallConnector", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return CallConnector.model_validate(data)
 
-    async def list_solutions(
+    def list_solutions(
         self,
         criteria: Union[Optional["SolutionSearchCriteria"], "UnsetType"] = UNSET,
         first: Union[Optional[int], "UnsetType"] = UNSET,
@@ -253,13 +253,13 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "first": first,
             "after": after,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query, operation_name="ListSolutions", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return ListSolutions.model_validate(data)
 
-    async def list_solution_instances(
+    def list_solution_instances(
         self,
         criteria: Union[Optional["SolutionInstanceSearchCriteria"], "UnsetType"] = UNSET,
         first: Union[Optional[int], "UnsetType"] = UNSET,
@@ -312,7 +312,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "first": first,
             "after": after,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="ListSolutionInstances",
             variables=variables,
@@ -321,7 +321,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return ListSolutionInstances.model_validate(data)
 
-    async def create_solution_instance(
+    def create_solution_instance(
         self,
         solution_id: str,
         instance_name: str,
@@ -368,7 +368,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "authValues": auth_values,
             "configValues": config_values,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="CreateSolutionInstance",
             variables=variables,
@@ -377,7 +377,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return CreateSolutionInstance.model_validate(data)
 
-    async def update_solution_instance(
+    def update_solution_instance(
         self,
         solution_instance_id: str,
         instance_name: Union[Optional[str], "UnsetType"] = UNSET,
@@ -428,7 +428,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "configValues": config_values,
             "errorOnEnablingWithMissingValues": error_on_enabling_with_missing_values,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="UpdateSolutionInstance",
             variables=variables,
@@ -437,7 +437,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return UpdateSolutionInstance.model_validate(data)
 
-    async def upgrade_solution_instance(
+    def upgrade_solution_instance(
         self,
         solution_instance_id: str,
         auth_values: Union[Optional[list["AuthValue"]], "UnsetType"] = UNSET,
@@ -482,7 +482,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "authValues": auth_values,
             "configValues": config_values,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="UpgradeSolutionInstance",
             variables=variables,
@@ -491,7 +491,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return UpgradeSolutionInstance.model_validate(data)
 
-    async def remove_solution_instance(
+    def remove_solution_instance(
         self, solution_instance_id: str, **kwargs: Any
     ) -> "RemoveSolutionInstance":
         from .remove_solution_instance import RemoveSolutionInstance
@@ -504,7 +504,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"solutionInstanceId": solution_instance_id}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="RemoveSolutionInstance",
             variables=variables,
@@ -513,7 +513,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return RemoveSolutionInstance.model_validate(data)
 
-    async def list_users(
+    def list_users(
         self,
         criteria: Union[Optional["UserSearchCriteria"], "UnsetType"] = UNSET,
         first: Union[Optional[int], "UnsetType"] = UNSET,
@@ -546,13 +546,13 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "first": first,
             "after": after,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query, operation_name="ListUsers", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return ListUsers.model_validate(data)
 
-    async def create_external_user(
+    def create_external_user(
         self,
         name: str,
         external_user_id: str,
@@ -575,7 +575,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             "externalUserId": external_user_id,
             "isTestUser": is_test_user,
         }
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="CreateExternalUser",
             variables=variables,
@@ -584,7 +584,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return CreateExternalUser.model_validate(data)
 
-    async def update_external_user(
+    def update_external_user(
         self,
         user_id: str,
         is_test_user: Union[Optional[bool], "UnsetType"] = UNSET,
@@ -605,7 +605,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"userId": user_id, "isTestUser": is_test_user}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="UpdateExternalUser",
             variables=variables,
@@ -614,7 +614,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return UpdateExternalUser.model_validate(data)
 
-    async def remove_external_user(self, user_id: str, **kwargs: Any) -> "RemoveExternalUser":
+    def remove_external_user(self, user_id: str, **kwargs: Any) -> "RemoveExternalUser":
         from .remove_external_user import RemoveExternalUser
 
         query = gql("""
@@ -625,7 +625,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"userId": user_id}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="RemoveExternalUser",
             variables=variables,
@@ -634,7 +634,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
         data = self.get_data(response)
         return RemoveExternalUser.model_validate(data)
 
-    async def authorize(self, user_id: str, **kwargs: Any) -> "Authorize":
+    def authorize(self, user_id: str, **kwargs: Any) -> "Authorize":
         from .authorize import Authorize
 
         query = gql("""
@@ -645,13 +645,13 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"userId": user_id}
-        response = await self.execute(
+        response = self.execute(
             query=query, operation_name="Authorize", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Authorize.model_validate(data)
 
-    async def generate_authorization_code(
+    def generate_authorization_code(
         self, user_id: str, **kwargs: Any
     ) -> "GenerateAuthorizationCode":
         from .generate_authorization_code import GenerateAuthorizationCode
@@ -665,7 +665,7 @@ class TrayGraphQLClient(TrayAsyncBaseClient):
             }
             """)
         variables: dict[str, object] = {"userId": user_id}
-        response = await self.execute(
+        response = self.execute(
             query=query,
             operation_name="GenerateAuthorizationCode",
             variables=variables,

@@ -1,6 +1,8 @@
-"""Base class of the generated synchronous GraphQL client (tray-ext's custom base client).
+"""Base class of the generated GraphQL clients (tray-ext's custom base client), async as written;
+scripts/generate derives the sync base class (base_client.py, TrayBaseClient) from it with unasync.
 
-Derived from ariadne-codegen's own `base_client.py`, with two changes: every request carries
+Derived from ariadne-codegen's own `async_base_client.py` (less the WebSocket subscription
+support Tray does not use), with two changes: every request carries
 `extensions` naming its GraphQL operation, so the transport and hooks below it know which call an
 HTTP request belongs to; and the fallback httpx client has an explicit timeout. Copied verbatim into
 the generated package by scripts/generate; edit it here, never in tray_ext/_generated/.
