@@ -34,8 +34,7 @@ COMMANDS: dict[str, list[str]] = {
 
 _PROBE = r"""
 import json, sys, time
-GENERATED = ("tray_ext._generated.rest", "tray_ext._generated.graphql",
-             "tray_ext._generated.graphql_sync")
+GENERATED = ("tray_ext._generated.rest", "tray_ext._generated.graphql")
 HEAVY = ("pydantic", "jsonschema", "rich", "typer", "starlette", "uvicorn", "ariadne",
          "openapi_core", "opentelemetry", "sqlite3", "pluggy", "attrs", "httpx")
 def snapshot(**extra):
