@@ -60,6 +60,31 @@ def test_short_values_are_not_registered_and_the_registry_is_bounded() -> None:
     assert registry.scrub(f"{pinned} value-0099 value-0000") == f"{MASK} {MASK} value-0000"
 
 
+def test_the_prefix_index_survives_shared_prefixes_and_evictions() -> None:
+    """Past the linear limit secrets are found through an index of their first characters; a
+    prefix held by one secret, then two, then one again after an eviction, still finds it."""
+    registry = SecretRegistry(capacity=100)
+    for number in range(60):
+        registry.add(f"{number:02d}zz-{secrets.token_hex(6)}")  # 60 distinct prefixes
+    first, second = "abcd-first-secret", "abcd-second-secret"
+    registry.add(first)
+    registry.add(second)
+    assert registry.scrub(f"{first} {second}") == f"{MASK} {MASK}"
+    for number in range(99):  # evicts `first`, then `second`
+        registry.add(f"k{number:03d}-{secrets.token_hex(6)}")
+        if first not in registry:
+            assert registry.scrub(f"{first} {second}") == f"{first} {MASK}"
+            break
+    else:
+        pytest.fail("first was never evicted")
+    for number in range(100, 200):
+        registry.add(f"k{number:03d}-{secrets.token_hex(6)}")
+    assert second not in registry
+    assert registry.scrub(second) == second
+    registry.add(second)
+    assert registry.scrub(second) == MASK
+
+
 def test_scrubbing_with_many_secrets_finds_each_of_them() -> None:
     registry = SecretRegistry()
     values = [f"tok{n:05d}-{secrets.token_hex(4)}" for n in range(2000)]
