@@ -296,11 +296,11 @@ class SecretRegistry:
 
 
 # Large enough for every secret of the calls in flight in a bulk import at high concurrency (64
-# calls of a few secrets, up to ~10 spellings each) and for one call carrying over a thousand
-# secret leaves; the least recently used go first. Bounded because a long import registers
-# secrets for ever: 16,384 spellings are ~4 MB, reached after a few thousand rows, so a
-# 100,000-row import needs no more memory than a 10,000-row one (benchmarks section 4).
-REGISTRY = SecretRegistry(capacity=16384)
+# calls of a few secrets, up to ~10 spellings each: ~2,000) with room to spare, and for one call
+# carrying over a thousand secret leaves; the least recently used go first. Bounded because a
+# long import registers secrets for ever: 8,192 spellings are ~2 MB, reached after a few thousand
+# rows, so a 100,000-row import needs no more memory than a 10,000-row one (benchmarks section 4).
+REGISTRY = SecretRegistry(capacity=8192)
 
 
 def scrub(text: str) -> str:
